@@ -1,0 +1,100 @@
+"""Convolution (cross-correlation) built on im2col/col2im."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._args import _is_int, accumulation_dtype, as_input, check_dtype, result_float_dtype
+from ._windows import geometry
+
+
+def im2col(input, kernel_size, stride=1, padding=0, dilation=1):
+    """Unfold every window into a column, like torch F.unfold.
+
+    cols[n, c*K + j, l] = xpad[n, c, pos_l*s + j*d], with K = prod(kernel_size), j the kernel offset in
+    C order (row-major over the kernel dims) and l the output position in C order over the output shape.
+    Returns an array shaped (N, C*K, L) with L = prod(out), out per dim from `output_size`; padding is
+    zeros, and 'causal' is accepted for 1-D input.
+    """
+    op = "im2col"
+    x = as_input(input, op)
+    return _im2col(x, geometry(x, kernel_size, stride, padding, dilation, False, op, allow_causal=True))
+
+
+def _im2col(x, g):
+    n, c = x.shape[:2]
+    padded = g.pad(x, 0)
+    cols = np.empty((n, c, *g.kernel, *g.out), dtype=x.dtype)
+    for offset in g.offsets():
+        cols[(slice(None), slice(None), *offset)] = g.window_view(padded, offset)
+    return cols.reshape(n, c * int(np.prod(g.kernel)), int(np.prod(g.out)))
+
+
+def col2im(cols, input_shape, kernel_size, stride=1, padding=0, dilation=1):
+    """Fold columns back onto an input-shaped array, summing overlaps (the adjoint of im2col; torch F.fold).
+
+    x[n, c, p] = sum over (j, l) with pos_l*s + j*d == p + pb of cols[n, c*K + j, l], for the cell p of the
+    input (the padding cells are dropped). `input_shape` is the full (N, C, *spatial) shape.
+    """
+    op = "col2im"
+    cols = np.asarray(cols)
+    check_dtype(cols, op)
+    input_shape = tuple(input_shape)
+    if not 3 <= len(input_shape) <= 5 or not all(_is_int(v) and v >= 0 for v in input_shape):
+        raise ValueError(f"{op}: input_shape must be (N, C, *spatial) with 1-3 spatial dims; got {input_shape}")
+    template = np.empty(input_shape, dtype=np.int8)
+    g = geometry(template, kernel_size, stride, padding, dilation, False, op, allow_causal=True)
+    n, c = input_shape[:2]
+    k, length = int(np.prod(g.kernel)), int(np.prod(g.out))
+    if cols.shape != (n, c * k, length):
+        raise ValueError(f"{op}: cols must be (N, C*prod(kernel), prod(out)) = {(n, c * k, length)} for input "
+                         f"{input_shape}, kernel {g.kernel}; got {cols.shape}")
+    cols = cols.reshape(n, c, *g.kernel, *g.out)
+    padded_shape = [n, c] + [pb + size + pa + extra
+                             for size, (pb, pa), extra in zip(g.spatial, g.padding, g.overhang)]
+    padded = np.zeros(padded_shape, dtype=accumulation_dtype(cols.dtype))
+    for offset in g.offsets():
+        g.window_view(padded, offset)[...] += cols[(slice(None), slice(None), *offset)]
+    inner = tuple(slice(pb, pb + size) for size, (pb, _) in zip(g.spatial, g.padding))
+    return padded[(Ellipsis, *inner)].astype(result_float_dtype(cols.dtype), copy=False)
+
+
+def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Cross-correlation, as torch F.conv1d/2d/3d (weight (C_out, C_in/groups, *kernel)):
+
+        y[n, o, i] = bias[o] + sum_{c in group(o)} sum_j w[o, c', j] * xpad[n, c, i*s + j*d]
+
+    where group(o) = g = o // (C_out/groups), c runs over g*(C_in/groups) .. (g+1)*(C_in/groups) - 1 and
+    c' = c - g*(C_in/groups). Padding is zeros and takes every form of `resolve_padding` ('causal' for 1-D).
+    Computed as cols = im2col(x) per group, y = W @ cols. Output dtype: a floating input's dtype (integer
+    inputs give float64).
+    """
+    op = "conv"
+    x = as_input(input, op)
+    w = np.asarray(weight)
+    check_dtype(w, op)
+    if not _is_int(groups) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int; got {groups!r}")
+    n, c_in = x.shape[:2]
+    if w.ndim != x.ndim:
+        raise ValueError(f"{op}: weight must be (C_out, C_in/groups, *kernel) with ndim {x.ndim} to match input "
+                         f"{x.shape}; got weight shape {w.shape}")
+    c_out = w.shape[0]
+    if c_in % groups or c_out % groups:
+        raise ValueError(f"{op}: C_in and C_out must be divisible by groups; got C_in={c_in}, C_out={c_out}, "
+                         f"groups={groups}")
+    if w.shape[1] != c_in // groups:
+        raise ValueError(f"{op}: weight.shape[1] must be C_in/groups = {c_in}/{groups} = {c_in // groups}; "
+                         f"got weight shape {w.shape} for input shape {x.shape}")
+    g = geometry(x, w.shape[2:], stride, padding, dilation, False, op, allow_causal=True)
+    acc = np.result_type(accumulation_dtype(x.dtype), accumulation_dtype(w.dtype))
+    cols = _im2col(x.astype(acc, copy=False), g).reshape(n, groups, -1, int(np.prod(g.out)))
+    w_groups = w.astype(acc, copy=False).reshape(groups, c_out // groups, -1)
+    y = np.matmul(w_groups, cols).reshape(n, c_out, *g.out)
+    if bias is not None:
+        b = np.asarray(bias)
+        check_dtype(b, op)
+        if b.shape != (c_out,):
+            raise ValueError(f"{op}: bias must have shape (C_out,) = ({c_out},); got {b.shape}")
+        y = y + b.astype(acc, copy=False).reshape((c_out,) + (1,) * len(g.out))
+    return y.astype(result_float_dtype(x.dtype), copy=False)

@@ -1,0 +1,132 @@
+"""The output-shape formula and the padding forms every op accepts."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+from ._args import _is_int, int_tuple
+
+Pair = tuple[int, int]
+
+PADDING_STRINGS = ("valid", "same", "causal")
+
+
+def output_size(
+    size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: int | Pair = 0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> int:
+    """Number of windows along one spatial dim.
+
+    With n = size, k = kernel_size, s = stride, d = dilation and padding (pb, pa) (an int p means (p, p)):
+
+        floor mode:  out = floor((n + pb + pa - d*(k-1) - 1) / s) + 1
+        ceil mode:   out = ceil((n + pb + pa - d*(k-1) - 1) / s) + 1,
+                     then out -= 1 if (out-1)*s >= n + pb   (torch/ONNX: the last window must start
+                     inside the input or the leading padding)
+
+    Raises ValueError, stating the formula with the numbers, when out < 1, and in either mode when the
+    window extent d*(k-1) + 1 exceeds the padded input n + pb + pa (no window fits).
+    """
+    op = "output_size"
+    for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride), ("dilation", dilation)):
+        if not _is_int(value):
+            raise TypeError(f"{op}: {name} must be an int; got {value!r}")
+    if size < 0:
+        raise ValueError(f"{op}: size must be >= 0; got size={size}")
+    (k,), (s,), (d,) = (int_tuple(v, 1, name, op) for v, name in
+                        ((kernel_size, "kernel_size"), (stride, "stride"), (dilation, "dilation")))
+    pb, pa = _pair(padding, op)
+    span = size + pb + pa - d * (k - 1) - 1
+    rounding = "ceil" if ceil_mode else "floor"
+    out = (-(-span // s) if ceil_mode else span // s) + 1
+    if ceil_mode and out >= 1 and (out - 1) * s >= size + pb:
+        out -= 1
+    if out < 1 or span < 0:
+        raise ValueError(
+            f"{op}: output size must be >= 1 with the window inside the padded input, but the window extent "
+            f"d*(k-1)+1 = {d}*({k}-1)+1 = {d * (k - 1) + 1} exceeds n+pb+pa = {size}+{pb}+{pa} = {size + pb + pa} "
+            f"({rounding}((n + pb + pa - d*(k-1) - 1)/s) + 1 = {rounding}(({size} + {pb} + {pa} - {d}*({k}-1) - 1)"
+            f"/{s}) + 1 = {out})"
+        )
+    return out
+
+
+def _pair(padding: Any, op: str) -> Pair:
+    if _is_int(padding):
+        pair = (int(padding), int(padding))
+    elif isinstance(padding, (tuple, list)) and len(padding) == 2 and all(_is_int(p) for p in padding):
+        pair = (int(padding[0]), int(padding[1]))
+    else:
+        raise TypeError(f"{op}: padding for one dim must be an int or a (before, after) pair; got {padding!r}")
+    if min(pair) < 0:
+        raise ValueError(f"{op}: padding must be non-negative; got (before, after)={pair}")
+    return pair
+
+
+def resolve_padding(
+    padding: Any,
+    spatial_shape: Sequence[int],
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+) -> tuple[Pair, ...]:
+    """Turn any accepted padding form into one (before, after) pair per spatial dim.
+
+    - 'valid':  (0, 0) everywhere.
+    - 'same':   TF/Keras rule, per dim: out = ceil(n/s);
+                total = max((out-1)*s + d*(k-1) + 1 - n, 0); before = total // 2, after = total - before
+                (the odd cell goes at the end).
+    - 'causal': 1-D only: before = d*(k-1), after = 0.
+    - an int p: (p, p) on every dim.
+    - a sequence of ints, one per dim: (p_i, p_i).
+    - a sequence of (before, after) pairs, one per dim.
+    Strings are matched case-insensitively. Padding must be non-negative.
+    """
+    op = "resolve_padding"
+    n_dims = len(spatial_shape)
+    k = int_tuple(kernel_size, n_dims, "kernel_size", op)
+    s = int_tuple(stride, n_dims, "stride", op)
+    d = int_tuple(dilation, n_dims, "dilation", op)
+    if isinstance(padding, str):
+        mode = padding.lower()
+        if mode == "valid":
+            return ((0, 0),) * n_dims
+        if mode == "same":
+            pairs = []
+            for n, ki, si, di in zip(spatial_shape, k, s, d):
+                out = math.ceil(n / si)
+                total = max((out - 1) * si + di * (ki - 1) + 1 - n, 0)
+                pairs.append((total // 2, total - total // 2))
+            return tuple(pairs)
+        if mode == "causal":
+            if n_dims != 1:
+                raise ValueError(
+                    f"{op}: 'causal' padding is defined for 1-D convolution only; got {n_dims} spatial dims"
+                )
+            return ((d[0] * (k[0] - 1), 0),)
+        raise ValueError(f"{op}: unknown padding {padding!r}; expected one of {PADDING_STRINGS}, an int, "
+                         "ints per dim, or (before, after) pairs per dim")
+    return explicit_padding(padding, n_dims, op)
+
+
+def explicit_padding(padding: Any, n_dims: int, op: str) -> tuple[Pair, ...]:
+    """Resolve the numeric padding forms (int, ints per dim, pairs per dim)."""
+    if _is_int(padding):
+        pairs = ((int(padding), int(padding)),) * n_dims
+    elif isinstance(padding, (tuple, list)):
+        if len(padding) != n_dims:
+            raise ValueError(f"{op}: padding needs one entry per spatial dim ({n_dims}); got {len(padding)}: "
+                             f"{tuple(padding)!r}")
+        pairs = tuple(_pair(p, op) for p in padding)
+    else:
+        raise TypeError(f"{op}: padding must be a string, an int, ints per dim or (before, after) pairs; "
+                        f"got {padding!r}")
+    negative = [p for p in pairs if min(p) < 0]
+    if negative:
+        raise ValueError(f"{op}: padding must be non-negative; got {pairs}")
+    return pairs
