@@ -1,0 +1,153 @@
+"""The canonical case: one op call, described once, that the reference and every target run.
+
+A case holds the op, its parameters in the user-facing form (channels-first, as the reference API takes
+them), the input values and the layout a target should use. Everything a target adapter, the comparison
+and the failure message need is derived from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import reference
+
+# The reference keyword arguments each op takes, in signature order. Windowed ops share `Case` fields.
+OP_PARAMS: dict[str, tuple[str, ...]] = {
+    "max_pool": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+    "avg_pool": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override",
+                 "dilation"),
+    "sum_pool": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+    "lp_pool": ("norm_type", "kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+    "global_max_pool": (),
+    "global_avg_pool": (),
+    "adaptive_max_pool": ("output_size",),
+    "adaptive_avg_pool": ("output_size",),
+    "zero_pad": ("padding",),
+    "conv": ("stride", "padding", "dilation", "groups"),
+    "dense": (),
+    "relu": (),
+    "leaky_relu": ("negative_slope",),
+    "sigmoid": (),
+    "tanh": (),
+}
+WINDOWED = {"max_pool", "avg_pool", "sum_pool", "lp_pool", "conv"}
+EXACT_OPS = {"max_pool", "global_max_pool", "adaptive_max_pool", "zero_pad", "relu"}
+
+
+@dataclass(frozen=True, eq=False)
+class Case:
+    op: str
+    x: np.ndarray  # channels-first (N, C, *spatial), already in the dtype under test
+    kernel_size: tuple[int, ...] | None = None
+    stride: tuple[int, ...] | None = None
+    padding: Any = 0
+    dilation: int | tuple[int, ...] = 1
+    ceil_mode: bool = False
+    count_include_pad: bool = True
+    divisor_override: int | None = None
+    norm_type: float | None = None
+    output_size: tuple[int, ...] | None = None
+    groups: int = 1
+    negative_slope: float | None = None
+    weight: np.ndarray | None = None
+    bias: np.ndarray | None = None
+    layout: str = "channels_first"
+
+    @property
+    def rank(self) -> int:
+        return self.x.ndim - 2
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.x.shape)
+
+    @property
+    def dtype(self) -> str:
+        return self.x.dtype.name
+
+    @property
+    def kernel(self) -> tuple[int, ...] | None:
+        if self.op == "conv":
+            return tuple(self.weight.shape[2:])
+        return self.kernel_size
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        """Stride per dim, with the pooling default stride=None meaning stride = kernel."""
+        if self.stride is None:
+            return self.kernel if self.op != "conv" else (1,) * self.rank
+        return _per_dim(self.stride, self.rank)
+
+    @property
+    def dilations(self) -> tuple[int, ...]:
+        return _per_dim(self.dilation, self.rank)
+
+    @property
+    def pads(self) -> tuple[tuple[int, int], ...]:
+        """The padding resolved to one (before, after) pair per spatial dim."""
+        if self.op == "zero_pad":
+            return reference.resolve_padding(self.padding, self.shape[2:], 1)
+        return reference.resolve_padding(self.padding, self.shape[2:], self.kernel, self.strides, self.dilations)
+
+    @property
+    def is_windowed(self) -> bool:
+        return self.op in WINDOWED
+
+    def kwargs(self) -> dict[str, Any]:
+        """The reference call's keyword arguments (defaults left out, so repros stay short)."""
+        defaults = {f.name: f.default for f in dataclasses.fields(Case)}
+        out = {}
+        for name in OP_PARAMS[self.op]:
+            value = getattr(self, name)
+            required = name in ("kernel_size", "norm_type", "output_size", "negative_slope") or (
+                name == "padding" and self.op == "zero_pad")
+            if required or value != defaults[name]:
+                out[name] = value
+        return out
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The array arguments by name, as programs see them."""
+        named = {"x": self.x, "weight": self.weight, "bias": self.bias}
+        return {k: v for k, v in named.items() if v is not None}
+
+    def replace(self, **changes) -> Case:
+        return dataclasses.replace(self, **changes)
+
+    def __repr__(self) -> str:
+        return f"<case {self.describe()}>"
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # hypothesis' printer; the repro shows the values
+        printer.text(repr(self))
+
+    def describe(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.kwargs().items())
+        extra = f", weight {self.weight.shape}" if self.weight is not None else ""
+        extra += f", bias {self.bias.shape}" if self.bias is not None else ""
+        return f"{self.op}(x {self.shape} {self.dtype}{extra}, {params}) [{self.layout}]"
+
+
+def _per_dim(value: Any, rank: int) -> tuple[int, ...]:
+    return (value,) * rank if isinstance(value, int) else tuple(value)
+
+
+def reference_output(case: Case) -> np.ndarray:
+    """The spec's answer, evaluated in float64 for float inputs (exact oracle for max, near-exact for sums).
+
+    The result stays float64; the comparison decides how close the target's dtype must come.
+    """
+    arrays = {k: (v.astype(np.float64) if v.dtype.kind == "f" or v.dtype.name == "bfloat16" else v)
+              for k, v in case.arrays().items()}
+    fn = getattr(reference, case.op)
+    x = arrays.pop("x")
+    return np.asarray(fn(x, **arrays, **case.kwargs()))
+
+
+def reference_source(case: Case) -> str:
+    """The line of Python that computes the reference output in a repro."""
+    args = ["x64"] + [f"{k}={k}64" for k in ("weight", "bias") if getattr(case, k) is not None]
+    args += [f"{k}={v!r}" for k, v in case.kwargs().items()]
+    return f"expected = reference.{case.op}({', '.join(args)})"

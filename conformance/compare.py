@@ -1,0 +1,149 @@
+"""How close a target's output must be to the spec's, per op and per element.
+
+- Max pooling, padding, relu and every shape: exact, with NaN equal to NaN.
+- Sums (avg/sum/adaptive/global avg pooling, conv, dense): the dot-product bound. For an output
+  y = (sum_j t_j) / D of K terms computed in a format with unit roundoff u, any summation order gives
+      |fl(y) - y| <= gamma_{K+2}(u) * (sum_j |t_j|) / D + (K+2) * eta,   gamma_n(u) = n*u / (1 - n*u),
+  where the +2 covers the division (or the multiply by 1/D) and the final rounding, and eta, the
+  smallest subnormal, bounds underflow. (sum_j |t_j|)/D is the reference op applied to |inputs|, so the
+  bound is computed per element from the case. The float64 reference's own error, the same bound with
+  u = 2^-53, is added.
+- lp_pool: S = sum_j |x_j|^p carries the sum bound with K+4 terms (two roundings per power), and
+  y = S^(1/p) is bracketed by the roots of S's interval, widened by 2u for the root itself.
+- sigmoid, tanh: libm-grade elementwise functions, 4 units in the last place; leaky_relu 2 (the slope is
+  rounded to the format before the multiply).
+No tolerance is a global constant: each follows from the dtype, the term count and the input magnitudes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+import numpy as np
+
+from .cases import EXACT_OPS, Case, reference_output
+
+SUM_OPS = {"avg_pool", "sum_pool", "adaptive_avg_pool", "global_avg_pool", "conv", "dense"}
+ELEMENTWISE_ULPS = {"sigmoid": 4, "tanh": 4, "leaky_relu": 2}
+U64 = 2.0**-53
+
+
+def format_info(dtype: str) -> tuple[float, float]:
+    """(unit roundoff u, smallest subnormal eta) of a floating format."""
+    if dtype == "bfloat16":
+        return 2.0**-8, 2.0**-133
+    info = np.finfo(np.dtype(dtype))
+    return float(info.eps) / 2, float(info.smallest_subnormal)
+
+
+def gamma(n: int, u: float) -> float:
+    return n * u / (1 - n * u) if n * u < 1 else np.inf
+
+
+def term_count(case: Case) -> int:
+    """The most terms any output element sums (K), bias included."""
+    op, spatial = case.op, case.shape[2:]
+    if op in ("avg_pool", "sum_pool", "lp_pool"):
+        return prod(case.kernel)
+    if op == "global_avg_pool":
+        return prod(spatial)
+    if op == "adaptive_avg_pool":
+        return prod(-(-n // o) + 1 for n, o in zip(spatial, case.output_size))
+    if op == "conv":
+        return case.weight[0].size + 1
+    if op == "dense":
+        return case.weight.shape[1] + 1
+    raise ValueError(f"{op} is not a sum")
+
+
+def _abs_case(case: Case) -> Case:
+    arrays = {k: np.abs(v.astype(np.float64)) for k, v in case.arrays().items()}
+    return case.replace(**arrays)
+
+
+def error_bound(case: Case, expected: np.ndarray) -> np.ndarray | None:
+    """Per-element bound on |actual - expected| for a target computing in case.dtype; None means exact."""
+    if case.op in EXACT_OPS or case.x.dtype.kind in "iu":
+        return None
+    u, eta = format_info(case.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if case.op in SUM_OPS:
+            k = term_count(case) + 2
+            magnitude = reference_output(_abs_case(case))
+            return (gamma(k, u) + gamma(k, U64)) * magnitude + k * eta
+        if case.op == "lp_pool":
+            k, p = term_count(case) + 4, case.norm_type
+            s = np.abs(expected) ** p
+            slack = (gamma(k, u) + gamma(k, U64)) * s + k * eta
+            high = (s + slack) ** (1 / p) * (1 + 2 * u)
+            low = np.maximum(s - slack, 0) ** (1 / p) * (1 - 2 * u)
+            return np.maximum(high - np.abs(expected), np.abs(expected) - low)
+        if case.op in ELEMENTWISE_ULPS:
+            return ELEMENTWISE_ULPS[case.op] * 2 * u * np.abs(expected) + eta
+    raise ValueError(f"no comparison rule for {case.op}")
+
+
+@dataclass
+class Verdict:
+    """The outcome of comparing one target output with what was predicted for it."""
+
+    problem: str | None  # None when it conforms; else "shape" | "claimed_shape" | "dtype" | "values"
+    expected: np.ndarray
+    actual: np.ndarray | None
+    bound: np.ndarray | None = None
+    differs: np.ndarray | None = None  # bool mask over elements, for "values"
+    claimed_shape: tuple | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def layout_shape(shape: tuple[int, ...], layout: str) -> tuple[int, ...]:
+    """The shape as a target sees it: channels_last moves C to the end."""
+    if layout == "channels_last" and len(shape) > 2:
+        return (shape[0], *shape[2:], shape[1])
+    return tuple(shape)
+
+
+def compare(case: Case, expected: np.ndarray, actual, claimed_shape=None) -> Verdict:
+    """Check shape, the target's own claimed shape (if it reports one), dtype, then values."""
+    actual = np.asarray(actual)
+    verdict = Verdict(None, expected, actual, claimed_shape=claimed_shape)
+    if actual.shape != expected.shape:
+        verdict.problem = "shape"
+        return verdict
+    if claimed_shape is not None and tuple(claimed_shape) != layout_shape(expected.shape, case.layout):
+        verdict.problem = "claimed_shape"
+        return verdict
+    if actual.dtype != case.x.dtype:
+        verdict.problem = "dtype"
+        return verdict
+    want, got = _widen(expected), _widen(actual)
+    both_nan = np.isnan(want) & np.isnan(got) if want.dtype.kind == "f" else np.zeros(want.shape, bool)
+    bound = error_bound(case, expected)
+    if bound is None:
+        differs = ~((got == want) | both_nan)
+    else:
+        with np.errstate(invalid="ignore", over="ignore"):
+            exact_special = ~np.isfinite(want)  # inf and NaN must match exactly
+            close = np.abs(got - want) <= bound
+            differs = ~(both_nan | np.where(exact_special, got == want, close))
+        verdict.bound = bound
+    if differs.any():
+        verdict.problem = "values"
+        verdict.differs = differs
+    return verdict
+
+
+def _widen(a: np.ndarray) -> np.ndarray:
+    """Integers stay exact; every float format (bfloat16 included) widens to float64 without rounding."""
+    return a if a.dtype.kind in "iub" else a.astype(np.float64)
+
+
+def expected_in_dtype(case: Case, expected64: np.ndarray) -> np.ndarray:
+    """For exact ops the float64 oracle rounds to the case dtype without error (values come from x)."""
+    if case.op in EXACT_OPS:
+        return expected64.astype(case.x.dtype)
+    return expected64

@@ -1,0 +1,83 @@
+"""The divergence registry: where a real framework departs from the spec, recorded as data.
+
+Each entry names the target and the versions it applies to, a predicate over the case, what the spec
+says, what the framework does instead (as a function predicting its output), an upstream link and a
+minimal example. A case matching an entry must behave exactly as the entry predicts; every other case
+must conform. `docs/divergences.md` is generated from this registry (`python -m conformance docs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from .cases import Case
+
+Predict = Callable[[Case, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Divergence:
+    id: str
+    target: str  # Target.name
+    requires: dict[str, str]  # package -> PEP 440 specifier, e.g. {"torch": ">=2.0"}
+    op: str
+    applies: Callable[[Case], bool]
+    when: str  # the predicate in words
+    spec: str
+    behaviour: str
+    predict: Predict  # (case, spec output in float64) -> what the framework returns
+    example: Callable[[], Case]
+    link: str = ""
+
+    def in_range(self, versions: dict[str, str]) -> bool:
+        for package, spec in self.requires.items():
+            if package not in versions:
+                return False
+            if Version(_release(versions[package])) not in SpecifierSet(spec):
+                return False
+        return True
+
+
+def _release(version: str) -> str:
+    return version.split("+")[0]
+
+
+REGISTRY: list[Divergence] = []
+
+
+def register(d: Divergence) -> Divergence:
+    if any(other.id == d.id for other in REGISTRY):
+        raise ValueError(f"divergence id {d.id!r} is registered twice")
+    REGISTRY.append(d)
+    return d
+
+
+def matching(target_name: str, versions: dict[str, str], case: Case) -> Divergence | None:
+    """The registered divergence this case falls under on this target and version, if any."""
+    hits = [d for d in REGISTRY
+            if d.target == target_name and d.op == case.op and d.in_range(versions) and d.applies(case)]
+    if len(hits) > 1:
+        raise AssertionError(f"case {case.describe()} matches several divergences: {[d.id for d in hits]}; "
+                             "make their predicates disjoint")
+    return hits[0] if hits else None
+
+
+def windows_any(case: Case, mask: np.ndarray) -> np.ndarray:
+    """For each output element of a windowed op: does its window contain a cell where `mask` is true?
+
+    Computed with the reference's own sum pool over the mask, so it shares the spec's window geometry.
+    """
+    import reference
+
+    counts = reference.sum_pool(mask.astype(np.float64), case.kernel, case.strides, case.pads,
+                                case.dilations, case.ceil_mode)
+    return counts > 0
+
+
+# Entries live in conformance/known/*.py, one module per target, and register themselves on import.
+from .known import keras_known, torch_known  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Registered divergences, one module per target."""

@@ -1,0 +1,1 @@
+"""Divergences of Keras layers from the spec."""

@@ -1,0 +1,1 @@
+"""Divergences of torch.nn.functional from the spec."""

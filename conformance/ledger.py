@@ -1,0 +1,48 @@
+"""What the run saw, per target, op and parameter class: the numbers behind the summary and report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+STATUSES = ("passed", "diverged", "not_expressible", "failed")
+
+
+@dataclass
+class Entry:
+    counts: Counter = field(default_factory=Counter)
+    divergences: set[str] = field(default_factory=set)
+    reasons: Counter = field(default_factory=Counter)  # why cases were not expressible
+    last_failure: str | None = None
+
+
+class Ledger:
+    def __init__(self):
+        self.entries: dict[tuple[str, str, str], Entry] = {}
+
+    def record(self, target: str, op: str, param_class: str, status: str, *, divergence: str | None = None,
+               reason: str | None = None, message: str | None = None) -> None:
+        entry = self.entries.setdefault((target, op, param_class), Entry())
+        entry.counts[status] += 1
+        if divergence:
+            entry.divergences.add(divergence)
+        if reason:
+            entry.reasons[reason] += 1
+        if message:
+            entry.last_failure = message
+
+    def totals(self) -> dict[tuple[str, str], Counter]:
+        out: dict[tuple[str, str], Counter] = {}
+        for (target, op, _), entry in self.entries.items():
+            out.setdefault((target, op), Counter()).update(entry.counts)
+        return out
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        for (target, op), counts in sorted(self.totals().items()):
+            parts = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if counts[s])
+            lines.append(f"{target:38} {op:18} {parts}")
+        return lines
+
+
+LEDGER = Ledger()

@@ -1,0 +1,197 @@
+"""The failure message: a verdict written as spec documentation, with a runnable repro.
+
+Every failing check in the suite is worded here, so all failures read the same way: the op and target,
+the parameters as given and as resolved, the shape formula with the numbers, the first differing
+element, the input window it reads, and a program that reproduces both sides.
+"""
+
+from __future__ import annotations
+
+from math import ceil, floor
+
+import numpy as np
+
+from .cases import Case, reference_source
+from .compare import Verdict, layout_shape
+
+MAX_GRID = 9  # cells per window dim drawn before eliding
+
+
+def padding_story(case: Case) -> str:
+    """Each dim's padding as given and as resolved, e.g. "'same': dim 0 total 3 -> 1 before, 2 after"."""
+    if not (case.is_windowed or case.op == "zero_pad"):
+        return ""
+    parts = [f"dim {i}: total {b + a} -> {b} before, {a} after" for i, (b, a) in enumerate(case.pads)]
+    return f"{case.padding!r} resolves to " + "; ".join(parts)
+
+
+def shape_story(case: Case) -> list[str]:
+    """The output-shape formula per spatial dim, with the case's numbers."""
+    lines = []
+    spatial = case.shape[2:]
+    if case.is_windowed:
+        mode = "ceil" if case.ceil_mode else "floor"
+        rnd = ceil if case.ceil_mode else floor
+        for i, (n, k, s, d, (pb, pa)) in enumerate(zip(spatial, case.kernel, case.strides, case.dilations,
+                                                       case.pads)):
+            raw = rnd((n + pb + pa - d * (k - 1) - 1) / s) + 1
+            line = (f"dim {i}: {mode}((n + pb + pa - d*(k-1) - 1)/s) + 1 = "
+                    f"{mode}(({n} + {pb} + {pa} - {d}*({k}-1) - 1)/{s}) + 1 = {raw}")
+            if case.ceil_mode and (raw - 1) * s >= n + pb:
+                line += f"; the last window would start at {(raw - 1) * s} >= n + pb = {n + pb}, so {raw - 1}"
+            lines.append(line)
+    elif case.op == "zero_pad":
+        lines = [f"dim {i}: pb + n + pa = {pb} + {n} + {pa} = {pb + n + pa}"
+                 for i, (n, (pb, pa)) in enumerate(zip(spatial, case.pads))]
+    elif case.op.startswith("adaptive_"):
+        lines = [f"dim {i}: {n} -> {o} windows, window j spans [floor(j*{n}/{o}), ceil((j+1)*{n}/{o}))"
+                 for i, (n, o) in enumerate(zip(spatial, case.output_size))]
+    elif case.op.startswith("global_"):
+        lines = ["every spatial dim -> 1 (kept)"]
+    return lines
+
+
+def window_cells(case: Case, index: tuple[int, ...]) -> list[list[int | str]] | None:
+    """For output element `index`, per spatial dim, the input cell each window position reads
+    (an int), or 'pad' for padding, or 'out' for a ceil-mode overhang beyond the padding."""
+    out_pos = index[2:]
+    spatial = case.shape[2:]
+    if case.is_windowed:
+        dims = []
+        for o, n, k, s, d, (pb, pa) in zip(out_pos, spatial, case.kernel, case.strides, case.dilations,
+                                          case.pads):
+            cells: list[int | str] = []
+            for j in range(k):
+                p = o * s + j * d - pb
+                cells.append(p if 0 <= p < n else ("pad" if -pb <= p < n + pa else "out"))
+            dims.append(cells)
+        return dims
+    if case.op.startswith("adaptive_"):
+        return [list(range((o * n) // m, -((-(o + 1) * n) // m))) for o, n, m in
+                zip(out_pos, spatial, case.output_size)]
+    if case.op == "zero_pad":
+        return [[o - pb if 0 <= o - pb < n else "pad"] for o, n, (pb, _) in zip(out_pos, spatial, case.pads)]
+    if case.op.startswith("global_"):
+        return [list(range(n)) for n in spatial]
+    return None
+
+
+def _fmt(v) -> str:
+    return f"{float(v):.9g}" if np.asarray(v).dtype.kind not in "iu" else str(int(v))
+
+
+def draw_window(case: Case, index: tuple[int, ...]) -> list[str]:
+    """The input window an output element reads, as a grid ('pad' = padding, 'out' = past the padding)."""
+    dims = window_cells(case, index)
+    if dims is None:
+        return []
+    n, c = index[:2]
+    channels = [c]
+    if case.op == "conv":
+        per_group = case.weight.shape[1]
+        group = c // (case.weight.shape[0] // case.groups)
+        channels = list(range(group * per_group, (group + 1) * per_group))[:2]
+    dims = [d[:MAX_GRID] for d in dims]
+    lines = [f"spatial cells read, per dim: {[_cells_label(d) for d in dims]}"]
+    for ch in channels:
+        lines.append(f"x[{n}, {ch}] window:")
+        lines += ["  " + row for row in _grid(case.x[n, ch], dims)]
+    return lines
+
+
+def _cells_label(cells: list) -> str:
+    return " ".join(str(c) for c in cells)
+
+
+def _grid(plane: np.ndarray, dims: list[list]) -> list[str]:
+    def value(cell_idx) -> str:
+        if any(isinstance(ci, str) for ci in cell_idx):
+            return next(ci for ci in cell_idx if isinstance(ci, str))
+        return _fmt(plane[tuple(cell_idx)])
+
+    if len(dims) == 1:
+        return ["  ".join(f"{value((i,)):>10}" for i in dims[0])]
+    if len(dims) == 2:
+        return ["  ".join(f"{value((i, j)):>10}" for j in dims[1]) for i in dims[0]]
+    rows = []
+    for i in dims[0]:
+        rows.append(f"depth {i}:")
+        rows += ["  " + "  ".join(f"{value((i, j, k)):>10}" for k in dims[2]) for j in dims[1]]
+    return rows
+
+
+def array_literal(a: np.ndarray) -> str:
+    """Python source rebuilding `a` exactly (float32 values print as the float64 they widen to)."""
+    def one(v) -> str:
+        if a.dtype.kind in "iu":
+            return str(int(v))
+        f = float(v)
+        if np.isnan(f):
+            return "np.nan"
+        if np.isinf(f):
+            return "np.inf" if f > 0 else "-np.inf"
+        return repr(f)
+
+    flat = ", ".join(one(v) for v in a.reshape(-1))
+    dtype = "ml_dtypes.bfloat16" if a.dtype.name == "bfloat16" else f"np.{a.dtype.name}"
+    return f"np.array([{flat}], dtype={dtype}).reshape({a.shape})"
+
+
+def repro(case: Case, target_label: str, program: str) -> str:
+    lines = ["import numpy as np"]
+    if any(v.dtype.name == "bfloat16" for v in case.arrays().values()):
+        lines.append("import ml_dtypes")
+    lines.append("import reference")
+    for name, arr in case.arrays().items():
+        lines.append(f"{name} = {array_literal(arr)}")
+        lines.append(f"{name}64 = {name}.astype(np.float64)")
+    lines.append(reference_source(case))
+    lines.append(f"# {target_label}")
+    lines += program.rstrip("\n").split("\n")
+    lines.append("print('expected', expected, 'actual', actual, sep='\\n')")
+    return "\n".join(lines)
+
+
+def failure_message(case: Case, target_label: str, verdict: Verdict, program: str,
+                    headline: str = "does not conform to the spec") -> str:
+    out = [f"{case.op} on {target_label} {headline}", ""]
+    out.append(f"  call     : {case.describe()}")
+    story = padding_story(case)
+    if story:
+        out.append(f"  padding  : {story}")
+    shape_lines = shape_story(case)
+    if shape_lines:
+        out.append(f"  shape    : {shape_lines[0]}")
+        out += [f"             {line}" for line in shape_lines[1:]]
+    out.append(f"  expected shape {tuple(verdict.expected.shape)}, "
+               f"got {None if verdict.actual is None else tuple(verdict.actual.shape)}")
+    if verdict.problem == "claimed_shape":
+        out.append(f"  compute_output_shape claims {verdict.claimed_shape}, but the spec gives "
+                   f"{layout_shape(verdict.expected.shape, case.layout)} in {case.layout} layout")
+    elif verdict.problem == "dtype":
+        out.append(f"  dtype    : expected {case.dtype}, got {verdict.actual.dtype}")
+    elif verdict.problem == "values":
+        out += _value_lines(case, verdict)
+    if case.layout != "channels_first":
+        out.append(f"  (indices are channels-first; the target ran {case.layout})")
+    out.append("")
+    out.append("  repro (the reference and the exact program the target ran):")
+    out += ["    " + line for line in repro(case, target_label, program).split("\n")]
+    return "\n".join(out)
+
+
+def _value_lines(case: Case, verdict: Verdict) -> list[str]:
+    differs = verdict.differs
+    first = tuple(int(i) for i in np.argwhere(differs)[0])
+    want, got = verdict.expected[first], verdict.actual[first]
+    rule = "exact, NaN == NaN" if verdict.bound is None else "per-element fp error bound"
+    lines = [f"  mismatch : {int(differs.sum())} of {differs.size} elements differ ({rule})",
+             f"  first at : {list(first)}: expected {_fmt(want)}, got {_fmt(got)}"]
+    if verdict.bound is not None:
+        diff = abs(float(got) - float(want))
+        lines.append(f"             |diff| = {diff:.3g} > bound {float(verdict.bound[first]):.3g}")
+    window = draw_window(case, first)
+    if window:
+        lines.append(f"  window   : {window[0]}")
+        lines += [f"             {line}" for line in window[1:]]
+    return lines

@@ -1,0 +1,89 @@
+"""The pytest plugin (entry point `pytest11: conformance`): target selection, markers, profiles, summary.
+
+Options: --frameworks torch,keras,impl picks targets (default: every installed one); --impl MODULE (or
+CONFORMANCE_IMPL) adds a user's module as the `impl` target. Hypothesis profiles: dev (fast loop),
+ci (default), thorough (10x ci); pick one with hypothesis's own --hypothesis-profile.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from .ledger import LEDGER
+from .targets import Target, all_targets
+
+CI_EXAMPLES = 60
+_COMMON = dict(
+    deadline=None,  # the first call of a target imports its framework (seconds)
+    print_blob=True,  # every failure prints @reproduce_failure(...)
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+settings.register_profile("ci", max_examples=CI_EXAMPLES, **_COMMON)
+settings.register_profile("dev", max_examples=10, **_COMMON)
+settings.register_profile("thorough", max_examples=10 * CI_EXAMPLES, **_COMMON)
+
+TARGET_NAMES = ("torch", "keras", "impl")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("conformance", "cnn-conformance targets")
+    group.addoption("--frameworks", default=None,
+                    help="comma-separated targets to test: torch,keras,impl (default: every installed one)")
+    group.addoption("--impl", default=None, metavar="MODULE",
+                    help="a module exposing the reference API's names to test as the 'impl' target "
+                         "(default: $CONFORMANCE_IMPL)")
+
+
+def pytest_configure(config):
+    for name in TARGET_NAMES:
+        config.addinivalue_line("markers", f"{name}: conformance checks against the {name} target")
+    config.addinivalue_line("markers", "op(name): the op a conformance test checks (parametrizes `target`)")
+    if config.getoption("hypothesis_profile", None) is None:
+        settings.load_profile("ci")
+    impl = config.getoption("impl") or os.environ.get("CONFORMANCE_IMPL") or None
+    wanted = config.getoption("frameworks")
+    names = [n.strip() for n in wanted.split(",") if n.strip()] if wanted else None
+    unknown = sorted(set(names or ()) - set(TARGET_NAMES))
+    if unknown:
+        raise pytest.UsageError(f"--frameworks: unknown target(s) {unknown}; choose from {TARGET_NAMES}")
+    if names and "impl" in names and not impl:
+        raise pytest.UsageError("--frameworks impl needs --impl MODULE (or CONFORMANCE_IMPL)")
+    targets = all_targets(impl)
+    config.stash[TARGETS] = [t for t in targets if names is None or t.name in names]
+
+
+TARGETS = pytest.StashKey[list]()
+
+
+def selected_targets(config) -> list[Target]:
+    return config.stash[TARGETS]
+
+
+def pytest_generate_tests(metafunc):
+    if "target" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("op")
+    op = marker.args[0] if marker else None
+    params = []
+    for target in selected_targets(metafunc.config):
+        marks = [getattr(pytest.mark, target.name)]
+        reason = target.missing_reason()
+        if reason is None and op is not None and target.capabilities(op) is None:
+            reason = f"{target.label} has no {op}"
+        if reason:
+            marks.append(pytest.mark.skip(reason=reason))
+        params.append(pytest.param(target, id=target.name, marks=marks))
+    if not params:
+        params = [pytest.param(None, id="no-target", marks=pytest.mark.skip(reason="no target selected"))]
+    metafunc.parametrize("target", params)
+
+
+def pytest_terminal_summary(terminalreporter):
+    lines = LEDGER.summary_lines()
+    if lines:
+        terminalreporter.section("conformance: examples per target and op")
+        for line in lines:
+            terminalreporter.write_line(line)

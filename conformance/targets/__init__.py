@@ -1,0 +1,98 @@
+"""Targets: the implementations under test, one module per target.
+
+An adapter translates a canonical case into the target's own call, written as a small Python program
+(`program(case)`), which reads `x` (and `weight`, `bias`) channels-first and leaves `actual`, an
+(N, C, *spatial) numpy array. The same text runs in the target's worker process and is printed as the
+repro, so a repro is always exactly what ran.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+from dataclasses import dataclass, field
+
+from ..cases import Case
+from ..executor import Outcome, worker_for
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a target can express for one op; strategies draw mostly inside it (the adapter decides)."""
+
+    ranks: tuple[int, ...] = (1, 2, 3)
+    dtypes: tuple[str, ...] = ("float32", "float64")
+    layouts: tuple[str, ...] = ("channels_first",)
+    padding: str = "any"  # "any" | "symmetric" (explicit, pb == pa) | "keras" (only 'valid'/'same' resolutions)
+    pad_limit: bool = False  # torch: each pad <= half the effective kernel
+    ceil_mode: bool = True
+    dilation: bool = True
+    count_include_pad: bool = True
+    divisor_override: bool = True
+
+
+class NotExpressible(Exception):
+    """The target has no way to make this call; the case is counted, never passed."""
+
+
+@dataclass
+class Target:
+    name: str  # also the pytest marker
+    package: str  # the distribution whose presence and version decide availability
+    ops: dict[str, Capabilities] = field(default_factory=dict)
+    worker_env: dict[str, str] = field(default_factory=dict)
+
+    def missing_reason(self) -> str | None:
+        """Why this target cannot run here, or None."""
+        if importlib.util.find_spec(self.package.replace("-", "_")) is None:
+            return f"{self.name}: package {self.package!r} is not installed"
+        return None
+
+    @property
+    def version(self) -> str:
+        try:
+            return importlib.metadata.version(self.package)
+        except importlib.metadata.PackageNotFoundError:
+            return "unknown"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.version}"
+
+    def versions(self) -> dict[str, str]:
+        """Package versions that divergence ranges are checked against."""
+        return {self.package: self.version}
+
+    def __repr__(self) -> str:
+        return f"<target {self.name}>"
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(repr(self))
+
+    def capabilities(self, op: str) -> Capabilities | None:
+        """What the target can express for `op`, or None if it does not have the op at all."""
+        return self.ops.get(op)
+
+    def unsupported(self, case: Case) -> str | None:
+        """Why this case is not expressible on the target, or None."""
+        if self.capabilities(case.op) is None:
+            return f"{self.name} has no {case.op}"
+        return None
+
+    def program(self, case: Case) -> str:
+        raise NotImplementedError
+
+    def run(self, case: Case) -> Outcome:
+        return worker_for(self.name, self.worker_env).run(self.program(case), case.arrays())
+
+
+def all_targets(impl: str | None = None) -> list[Target]:
+    from .keras_target import KerasTarget
+    from .torch_target import TorchTarget
+
+    targets: list[Target] = [TorchTarget(), KerasTarget()]
+    if impl:
+        from .impl_target import ImplTarget
+
+        targets.append(ImplTarget(impl))
+    return targets
