@@ -29,8 +29,9 @@ def output_size(
                      then out -= 1 if (out-1)*s >= n + pb   (torch/ONNX: the last window must start
                      inside the input or the leading padding)
 
-    Raises ValueError, stating the formula with the numbers, when out < 1, and in either mode when the
-    window extent d*(k-1) + 1 exceeds the padded input n + pb + pa (no window fits).
+    Raises ValueError, stating the formula with the numbers, when out < 1 (in floor mode: the window
+    extent d*(k-1) + 1 exceeds the padded input n + pb + pa). In ceil mode the one window may overhang
+    the padded input; the overhang is never counted.
     """
     op = "output_size"
     for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride), ("dilation", dilation)):
@@ -46,12 +47,11 @@ def output_size(
     out = (-(-span // s) if ceil_mode else span // s) + 1
     if ceil_mode and out >= 1 and (out - 1) * s >= size + pb:
         out -= 1
-    if out < 1 or span < 0:
+    if out < 1:
         raise ValueError(
-            f"{op}: output size must be >= 1 with the window inside the padded input, but the window extent "
-            f"d*(k-1)+1 = {d}*({k}-1)+1 = {d * (k - 1) + 1} exceeds n+pb+pa = {size}+{pb}+{pa} = {size + pb + pa} "
-            f"({rounding}((n + pb + pa - d*(k-1) - 1)/s) + 1 = {rounding}(({size} + {pb} + {pa} - {d}*({k}-1) - 1)"
-            f"/{s}) + 1 = {out})"
+            f"{op}: output size must be >= 1, but {rounding}((n + pb + pa - d*(k-1) - 1)/s) + 1 = "
+            f"{rounding}(({size} + {pb} + {pa} - {d}*({k}-1) - 1)/{s}) + 1 = {out}: the window extent "
+            f"d*(k-1)+1 = {d * (k - 1) + 1} exceeds the padded input n+pb+pa = {size + pb + pa}"
         )
     return out
 
