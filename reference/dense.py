@@ -15,7 +15,9 @@ def dense(input, weight, bias=None):
     x, w = np.asarray(input), np.asarray(weight)
     check_dtype(x, op)
     check_dtype(w, op)
-    if x.ndim < 1 or w.ndim != 2 or x.shape[-1] != w.shape[1]:
+    if w.ndim != 2:
+        raise ValueError(f"{op}: weight must be 2-D (out_features, in_features); got weight shape {w.shape}")
+    if x.ndim < 1 or x.shape[-1] != w.shape[1]:
         raise ValueError(f"{op}: input (..., in_features) and weight (out_features, in_features) must agree on "
                          f"in_features; got input {x.shape}, weight {w.shape}")
     acc = np.result_type(accumulation_dtype(x.dtype), accumulation_dtype(w.dtype))

@@ -18,9 +18,11 @@ def zero_pad(input, padding):
     op = "zero_pad"
     x = as_input(input, op)
     if isinstance(padding, str):
-        if padding.lower() != "valid":
-            raise ValueError(f"{op}: padding {padding!r} depends on a kernel; zero_pad takes 'valid', an int, "
-                             "ints per dim or (before, after) pairs per dim")
-        return x.copy()
+        mode = padding.lower()
+        if mode == "valid":
+            return x.copy()
+        why = "depends on a kernel" if mode in ("same", "causal") else "is not a padding form"
+        raise ValueError(f"{op}: padding {padding!r} {why}; zero_pad takes 'valid', an int, ints per dim or "
+                         "(before, after) pairs per dim")
     pairs = explicit_padding(padding, spatial_rank(x), op)
     return np.pad(x, [(0, 0), (0, 0), *pairs], mode="constant", constant_values=0)
