@@ -70,6 +70,6 @@ def test_plain_pytest_run_survives_a_crashing_impl():
     out = run.stdout + run.stderr
     assert run.returncode == 1, out[-3000:]
     assert "crashed the impl worker process: killed by signal SIGSEGV" in out, out[-3000:]
-    assert "call     : max_pool(" in out and "repro:" in out
+    assert "call     : max_pool(" in out and "repro (the reference and the exact program" in out
     assert "FAILED conformance/test_pooling.py::test_max_pool[impl]" in out
     assert "1 failed, 2 passed" in out, out[-1500:]
