@@ -6,7 +6,7 @@ from . import divergences
 from .cases import Case, reference_output
 from .compare import compare, expected_in_dtype
 from .ledger import LEDGER
-from .messages import failure_message, repro
+from .messages import failure_message, outcome_message
 from .targets import Target
 
 
@@ -48,9 +48,7 @@ def check_case(target: Target, case: Case) -> str:
         LEDGER.record(*bucket, "not_expressible", reason=f"raised NotImplementedError: {outcome.message}")
         return "not_expressible"
     if outcome.kind != "ok":
-        message = (f"{case.op} on {target.label} {outcome.describe()} on a valid case\n\n"
-                   f"  call     : {case.describe()}\n\n  repro:\n"
-                   + "\n".join("    " + line for line in repro(case, target.label, program).split("\n")))
+        message = outcome_message(case, target.label, outcome.describe(), program)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
     verdict = compare(case, expected, outcome.values.get("actual"), outcome.values.get("claimed_shape"))
@@ -63,3 +61,42 @@ def check_case(target: Target, case: Case) -> str:
     status = "passed" if divergence is None else "diverged"
     LEDGER.record(*bucket, status, divergence=divergence.id if divergence else None)
     return status
+
+
+def check_output_size(target: Target, args: dict) -> None:
+    """impl.output_size(**args) equals the formula, and raises ValueError exactly where the spec does."""
+    __tracebackhide__ = True
+    import reference
+
+    try:
+        expected: int | str = reference.output_size(**args)
+    except ValueError as err:
+        expected = f"ValueError: {err}"
+    call = f"output_size({', '.join(f'{k}={v!r}' for k, v in args.items())})"
+    program = target.program_for_call(call)
+    outcome = target.run_program(program)
+    if outcome.kind == "ok":
+        got: int | str = outcome.values["actual"]
+    else:
+        got = outcome.describe()
+    agree = got == expected if isinstance(expected, int) else (
+        outcome.kind == "raised" and outcome.exc_type.endswith("ValueError"))
+    status = "passed" if agree else "failed"
+    size, k, s, d = args["size"], args["kernel_size"], args["stride"], args["dilation"]
+    pb, pa = (args["padding"],) * 2 if isinstance(args["padding"], int) else args["padding"]
+    mode = "ceil" if args["ceil_mode"] else "floor"
+    message = (
+        f"output_size on {target.label} does not conform to the spec\n\n"
+        f"  call     : {call}\n"
+        f"  formula  : {mode}((n + pb + pa - d*(k-1) - 1)/s) + 1 = "
+        f"{mode}(({size} + {pb} + {pa} - {d}*({k}-1) - 1)/{s}) + 1"
+        + (", minus 1 if the last window starts at or beyond n + pb" if args["ceil_mode"] else "") + "\n"
+        f"  expected : {expected}\n"
+        f"  got      : {got}\n\n"
+        f"  repro:\n    import reference\n    print('expected', reference.{call})\n"
+        + "\n".join("    " + line for line in program.rstrip().split("\n"))
+        + "\n    print('actual', actual)"
+    )
+    LEDGER.record(target.label, "output_size", mode, status, message=None if agree else message)
+    if not agree:
+        raise AssertionError(message)

@@ -8,8 +8,8 @@
   smallest subnormal, bounds underflow. (sum_j |t_j|)/D is the reference op applied to |inputs|, so the
   bound is computed per element from the case. The float64 reference's own error, the same bound with
   u = 2^-53, is added.
-- lp_pool: S = sum_j |x_j|^p carries the sum bound with K+4 terms (two roundings per power), and
-  y = S^(1/p) is bracketed by the roots of S's interval, widened by 2u for the root itself.
+- lp_pool: S = sum_j x_j^p carries the sum bound with K+4 terms (two roundings per power) scaled by
+  sum_j |x_j|^p, and y = S^(1/p) is bracketed by the roots of S's interval, widened by 2u for the root.
 - sigmoid, tanh: libm-grade elementwise functions, 4 units in the last place; leaky_relu 2 (the slope is
   rounded to the format before the multiply).
 No tolerance is a global constant: each follows from the dtype, the term count and the input magnitudes.
@@ -57,6 +57,10 @@ def term_count(case: Case) -> int:
     raise ValueError(f"{op} is not a sum")
 
 
+def _signed_root(v: np.ndarray, p: float) -> np.ndarray:
+    return np.sign(v) * np.abs(v) ** (1 / p)
+
+
 def _abs_case(case: Case) -> Case:
     arrays = {k: np.abs(v.astype(np.float64)) for k, v in case.arrays().items()}
     return case.replace(**arrays)
@@ -74,11 +78,12 @@ def error_bound(case: Case, expected: np.ndarray) -> np.ndarray | None:
             return (gamma(k, u) + gamma(k, U64)) * magnitude + k * eta
         if case.op == "lp_pool":
             k, p = term_count(case) + 4, case.norm_type
-            s = np.abs(expected) ** p
-            slack = (gamma(k, u) + gamma(k, U64)) * s + k * eta
-            high = (s + slack) ** (1 / p) * (1 + 2 * u)
-            low = np.maximum(s - slack, 0) ** (1 / p) * (1 - 2 * u)
-            return np.maximum(high - np.abs(expected), np.abs(expected) - low)
+            magnitude = reference_output(_abs_case(case)) ** p  # sum |x|^p, the terms' size
+            total = np.sign(expected) * np.abs(expected) ** p  # the sum the output is the root of
+            slack = (gamma(k, u) + gamma(k, U64)) * magnitude + k * eta
+            high, low = _signed_root(total + slack, p), _signed_root(total - slack, p)
+            high, low = high + 2 * u * np.abs(high), low - 2 * u * np.abs(low)
+            return np.maximum(high - expected, expected - low)
         if case.op in ELEMENTWISE_ULPS:
             return ELEMENTWISE_ULPS[case.op] * 2 * u * np.abs(expected) + eta
     raise ValueError(f"no comparison rule for {case.op}")

@@ -19,6 +19,11 @@ class Entry:
 class Ledger:
     def __init__(self):
         self.entries: dict[tuple[str, str, str], Entry] = {}
+        self.skipped: dict[tuple[str, str], str] = {}  # (target, op) -> why the whole op did not run
+        self.targets: dict[str, dict] = {}  # label -> {"name": ..., "versions": {...}}
+
+    def skip(self, target: str, op: str, reason: str) -> None:
+        self.skipped[(target, op)] = reason
 
     def record(self, target: str, op: str, param_class: str, status: str, *, divergence: str | None = None,
                reason: str | None = None, message: str | None = None) -> None:
@@ -43,6 +48,22 @@ class Ledger:
             parts = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if counts[s])
             lines.append(f"{target:38} {op:18} {parts}")
         return lines
+
+
+    def to_json(self) -> dict:
+        """The machine-readable record the report command reads."""
+        return {
+            "targets": self.targets,
+            "entries": [
+                {"target": target, "op": op, "param_class": param_class,
+                 "counts": {s: entry.counts[s] for s in STATUSES if entry.counts[s]},
+                 "divergences": sorted(entry.divergences),
+                 "not_expressible_reasons": dict(entry.reasons.most_common()),
+                 "failure": entry.last_failure}
+                for (target, op, param_class), entry in sorted(self.entries.items())
+            ],
+            "skipped": [{"target": t, "op": op, "reason": r} for (t, op), r in sorted(self.skipped.items())],
+        }
 
 
 LEDGER = Ledger()

@@ -11,6 +11,8 @@ from math import ceil, floor
 
 import numpy as np
 
+import reference
+
 from .cases import Case, reference_source
 from .compare import Verdict, layout_shape
 
@@ -56,6 +58,14 @@ def window_cells(case: Case, index: tuple[int, ...]) -> list[list[int | str]] | 
     (an int), or 'pad' for padding, or 'out' for a ceil-mode overhang beyond the padding."""
     out_pos = index[2:]
     spatial = case.shape[2:]
+    if case.op == "im2col":  # index (n, c*K + j, l): the one cell kernel offset j of window l reads
+        offset = np.unravel_index(index[1] % int(np.prod(case.kernel)), case.kernel)
+        out = [reference.output_size(n, k, s, p, d) for n, k, s, p, d in
+               zip(spatial, case.kernel, case.strides, case.pads, case.dilations)]
+        position = np.unravel_index(index[2], out)
+        cells = [int(o * s + j * d - pb) for o, j, s, d, (pb, _) in
+                 zip(position, offset, case.strides, case.dilations, case.pads)]
+        return [[p if 0 <= p < n else "pad"] for p, n in zip(cells, spatial)]
     if case.is_windowed:
         dims = []
         for o, n, k, s, d, (pb, pa) in zip(out_pos, spatial, case.kernel, case.strides, case.dilations,
@@ -87,6 +97,8 @@ def draw_window(case: Case, index: tuple[int, ...]) -> list[str]:
         return []
     n, c = index[:2]
     channels = [c]
+    if case.op == "im2col":
+        channels = [c // int(np.prod(case.kernel))]
     if case.op == "conv":
         per_group = case.weight.shape[1]
         group = c // (case.weight.shape[0] // case.groups)
@@ -152,10 +164,9 @@ def repro(case: Case, target_label: str, program: str) -> str:
     return "\n".join(lines)
 
 
-def failure_message(case: Case, target_label: str, verdict: Verdict, program: str,
-                    headline: str = "does not conform to the spec") -> str:
-    out = [f"{case.op} on {target_label} {headline}", ""]
-    out.append(f"  call     : {case.describe()}")
+def case_lines(case: Case) -> list[str]:
+    """The call, its resolved padding and the shape formula: what every message about a case starts with."""
+    out = [f"  call     : {case.describe()}"]
     story = padding_story(case)
     if story:
         out.append(f"  padding  : {story}")
@@ -163,6 +174,23 @@ def failure_message(case: Case, target_label: str, verdict: Verdict, program: st
     if shape_lines:
         out.append(f"  shape    : {shape_lines[0]}")
         out += [f"             {line}" for line in shape_lines[1:]]
+    return out
+
+
+def repro_lines(case: Case, target_label: str, program: str) -> list[str]:
+    return (["", "  repro (the reference and the exact program the target ran):"]
+            + ["    " + line for line in repro(case, target_label, program).split("\n")])
+
+
+def outcome_message(case: Case, target_label: str, what: str, program: str) -> str:
+    """A target that raised, crashed or hung on a case the spec accepts."""
+    return "\n".join([f"{case.op} on {target_label} {what} on a valid case", "", *case_lines(case),
+                      *repro_lines(case, target_label, program)])
+
+
+def failure_message(case: Case, target_label: str, verdict: Verdict, program: str,
+                    headline: str = "does not conform to the spec") -> str:
+    out = [f"{case.op} on {target_label} {headline}", "", *case_lines(case)]
     out.append(f"  expected shape {tuple(verdict.expected.shape)}, "
                f"got {None if verdict.actual is None else tuple(verdict.actual.shape)}")
     if verdict.problem == "claimed_shape":
@@ -174,9 +202,7 @@ def failure_message(case: Case, target_label: str, verdict: Verdict, program: st
         out += _value_lines(case, verdict)
     if case.layout != "channels_first":
         out.append(f"  (indices are channels-first; the target ran {case.layout})")
-    out.append("")
-    out.append("  repro (the reference and the exact program the target ran):")
-    out += ["    " + line for line in repro(case, target_label, program).split("\n")]
+    out += repro_lines(case, target_label, program)
     return "\n".join(out)
 
 

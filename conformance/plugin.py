@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from .ledger import LEDGER
 from .targets import Target, all_targets
@@ -19,6 +19,7 @@ CI_EXAMPLES = 60
 _COMMON = dict(
     deadline=None,  # the first call of a target imports its framework (seconds)
     print_blob=True,  # every failure prints @reproduce_failure(...)
+    phases=[p for p in Phase if p is not Phase.explain],  # its line list points at the suite, not the target
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
 )
 settings.register_profile("ci", max_examples=CI_EXAMPLES, **_COMMON)
@@ -32,6 +33,8 @@ def pytest_addoption(parser):
     group = parser.getgroup("conformance", "cnn-conformance targets")
     group.addoption("--frameworks", default=None,
                     help="comma-separated targets to test: torch,keras,impl (default: every installed one)")
+    group.addoption("--conformance-json", default=None, metavar="PATH",
+                    help="write what the run saw per target, op and parameter class as JSON")
     group.addoption("--impl", default=None, metavar="MODULE",
                     help="a module exposing the reference API's names to test as the 'impl' target "
                          "(default: $CONFORMANCE_IMPL)")
@@ -75,10 +78,28 @@ def pytest_generate_tests(metafunc):
             reason = f"{target.label} has no {op}"
         if reason:
             marks.append(pytest.mark.skip(reason=reason))
+            if op is not None:
+                LEDGER.skip(target.label if target.missing_reason() is None else target.name, op, reason)
         params.append(pytest.param(target, id=target.name, marks=marks))
     if not params:
         params = [pytest.param(None, id="no-target", marks=pytest.mark.skip(reason="no target selected"))]
     metafunc.parametrize("target", params)
+
+
+def pytest_collection_finish(session):
+    for target in selected_targets(session.config):
+        if target.missing_reason() is None:
+            LEDGER.targets[target.label] = {"name": target.name, "versions": target.versions()}
+
+
+def pytest_sessionfinish(session):
+    path = session.config.getoption("conformance_json")
+    if path:
+        import json
+        from pathlib import Path
+
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(LEDGER.to_json(), indent=1))
 
 
 def pytest_terminal_summary(terminalreporter):

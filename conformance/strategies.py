@@ -39,6 +39,7 @@ def make_values(kind: str, seed: int, shape: tuple[int, ...], dtype: str) -> np.
         values = rng.standard_normal(shape) * 4
     if kind == "nan_inf":
         pick = rng.random(shape)
+        pick.flat[rng.integers(pick.size)] = 0.0  # at least one NaN, so small arrays exercise NaN too
         values[pick < 0.08] = np.nan
         values[(pick >= 0.08) & (pick < 0.12)] = np.inf
         values[(pick >= 0.12) & (pick < 0.16)] = -np.inf
@@ -73,6 +74,8 @@ def padding_forms(draw, caps: Capabilities, rank: int, kernel, dilation, allow_s
         return draw(st.sampled_from(["valid", 0]), label="padding")
     if caps.padding == "keras":
         return draw(st.sampled_from(["valid", "same"]), label="padding")
+    # 'same' often resolves asymmetrically, which symmetric-only targets cannot express
+    allow_same = allow_same and caps.padding == "any"
     forms = ["valid"] + (["same"] if allow_same else []) + ["int", "ints"]
     forms += ["pairs"] if caps.padding == "any" else []
     form = draw(st.sampled_from(forms), label="padding form")
@@ -113,8 +116,9 @@ def pool_cases(draw, op: str, caps: Capabilities) -> Case:
     rank = draw(st.sampled_from(caps.ranks), label="rank")
     shape = draw(batch_and_spatial(rank), label="shape")
     dilation = _per_dim(draw, rank, 1, 3, "dilation") if caps.dilation else (1,) * rank
+    within_input = caps.kernel_within_input_3d and rank == 3
     kernel = tuple(
-        draw(st.integers(1, max(1, (n + 2 * MAX_PAD - 1) // d + 1)), label=f"kernel[{i}]")
+        draw(st.integers(1, n if within_input else max(1, (n + 2 * MAX_PAD - 1) // d + 1)), label=f"kernel[{i}]")
         for i, (n, d) in enumerate(zip(shape[2:], dilation))
     )
     stride = _per_dim(draw, rank, 1, 4, "stride")
@@ -126,13 +130,14 @@ def pool_cases(draw, op: str, caps: Capabilities) -> Case:
     if op == "avg_pool":
         params["count_include_pad"] = draw(st.booleans(), label="count_include_pad") \
             if caps.count_include_pad else False
-        if caps.divisor_override and draw(st.integers(0, 4), label="use divisor_override (1 in 5)") == 0:
+        if rank in caps.divisor_override_ranks and draw(st.integers(0, 4),
+                                                        label="use divisor_override (1 in 5)") == 0:
             params["divisor_override"] = draw(st.integers(1, 9), label="divisor_override")
     if op == "lp_pool":
         params["norm_type"] = draw(st.sampled_from([1.0, 2.0, 3.0, 1.5]), label="norm_type")
     layout = draw(st.sampled_from(caps.layouts), label="layout")
     kinds = ("normal", "integers") if op == "lp_pool" else VALUE_KINDS
-    x = draw(input_arrays(shape, caps.dtypes, kinds), label="x")
+    x = draw(input_arrays(shape, caps.dtypes_for(rank), kinds), label="x")
     case = Case(op, x, layout=layout, **params)
     assume(_valid(case))
     return case
@@ -177,6 +182,14 @@ def cases_for(op: str, caps: Capabilities):
         return global_cases(op, caps)
     if op == "zero_pad":
         return zero_pad_cases(caps)
+    if op == "conv":
+        return conv_cases(caps)
+    if op == "im2col":
+        return im2col_cases(caps)
+    if op == "dense":
+        return dense_cases(caps)
+    if op in ACTIVATIONS:
+        return activation_cases(op, caps)
     raise ValueError(f"no case strategy for {op}")
 
 
@@ -193,3 +206,146 @@ def output_size_args(draw) -> dict:
         ceil_mode=draw(st.booleans(), label="ceil_mode"),
     )
 
+
+# --- conv, im2col, dense and activations -----------------------------------------------------------
+
+ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh")
+LEAKY_SLOPES = (0.01, 0.2, 0.3, 0.5, 1.5)  # explicit: the frameworks' defaults differ (0.01 / 0.2 / 0.3)
+WEIGHT_KINDS = ("normal", "integers")
+CONV_MAX_SPATIAL = {1: 10, 2: 8, 3: 5}  # small: sums stay far from float16's range, naive targets stay fast
+CONV_MAX_KERNEL = {1: 5, 2: 4, 3: 3}
+
+
+@st.composite
+def conv_padding(draw, caps: Capabilities, rank: int) -> object:
+    """A conv/im2col padding argument: 'valid', 'same', 'causal' (1-D), an int, ints or pairs per dim.
+
+    Unlike pools, 'same' is drawn for every target: torch takes padding='same' at stride 1, and a strided
+    'same' that resolves symmetrically is expressible as explicit ints; the adapter decides."""
+    forms = ["valid"]
+    if caps.padding != "none":
+        forms.append("same")
+    if caps.padding in ("any", "symmetric"):
+        forms += ["int", "ints"]
+    if caps.padding == "any":
+        forms.append("pairs")
+    if rank == 1 and caps.causal and caps.padding != "none":
+        forms.append("causal")
+    form = draw(st.sampled_from(forms), label="padding form")
+    if form in ("valid", "same", "causal"):
+        return form
+    if form == "int":
+        return draw(st.integers(0, MAX_PAD), label="padding")
+    if form == "ints":
+        return tuple(draw(st.integers(0, MAX_PAD), label=f"padding[{i}]") for i in range(rank))
+    return tuple(
+        (draw(st.integers(0, MAX_PAD), label=f"pad before[{i}]"),
+         draw(st.integers(0, MAX_PAD), label=f"pad after[{i}]"))
+        for i in range(rank)
+    )
+
+
+@st.composite
+def conv_geometry(draw, caps: Capabilities, rank: int, spatial: tuple[int, ...]) -> dict:
+    """kernel, stride (1-3), dilation (1-3) and padding for conv/im2col, within the capabilities."""
+    dilation = _per_dim(draw, rank, 1, 3, "dilation") if caps.dilation else (1,) * rank
+    stride = _per_dim(draw, rank, 1, 3, "stride")
+    if not caps.dilation_with_stride and max(stride) > 1 and max(dilation) > 1:
+        if draw(st.booleans(), label="keep stride (else keep dilation)"):
+            dilation = (1,) * rank
+        else:
+            stride = (1,) * rank
+    kernel = tuple(
+        draw(st.integers(1, max(1, min(CONV_MAX_KERNEL[rank], (n + 2 * MAX_PAD - 1) // d + 1))),
+             label=f"kernel[{i}]")
+        for i, (n, d) in enumerate(zip(spatial, dilation))
+    )
+    padding = draw(conv_padding(caps, rank), label="padding")
+    params = {"kernel": kernel, "stride": stride, "padding": padding}
+    if any(d > 1 for d in dilation):
+        params["dilation"] = dilation
+    return params
+
+
+@st.composite
+def _spatial(draw, rank: int) -> tuple[int, ...]:
+    return draw(st.tuples(*[st.integers(1, CONV_MAX_SPATIAL[rank])] * rank), label="spatial")
+
+
+@st.composite
+def conv_cases(draw, caps: Capabilities) -> Case:
+    """conv cases: ranks 1-3; one group, 2-3 groups, or depthwise (groups == C_in, C_out = multiplier*C_in);
+    stride 1-3, dilation 1-3, every padding form ('causal' in 1-D), bias or none; small sizes."""
+    caps = _restricted(draw, caps)
+    rank = draw(st.sampled_from(caps.ranks), label="rank")
+    n = draw(st.integers(1, 3), label="batch")
+    grouping = draw(st.sampled_from(["single", "grouped", "depthwise"] if caps.groups else ["single"]),
+                    label="grouping")
+    if grouping == "single":
+        groups, c_in, c_out = 1, draw(st.integers(1, 4), label="C_in"), draw(st.integers(1, 4), label="C_out")
+    elif grouping == "grouped":
+        groups = draw(st.integers(2, 3), label="groups")
+        c_in = groups * draw(st.integers(1, 3), label="C_in per group")
+        c_out = groups * draw(st.integers(1, 3), label="C_out per group")
+    else:
+        c_in = groups = draw(st.integers(1, 4), label="C_in (= groups)")
+        c_out = c_in * draw(st.integers(1, 3), label="depth multiplier")
+    spatial = draw(_spatial(rank), label="spatial")
+    geo = draw(conv_geometry(caps, rank, spatial), label="geometry")
+    x = draw(input_arrays((n, c_in, *spatial), caps.dtypes), label="x")
+    dtype = x.dtype.name
+    w_kind = draw(st.sampled_from(WEIGHT_KINDS), label="weight kind")
+    weight = make_values(w_kind, draw(st.integers(0, 2**16), label="weight seed"),
+                         (c_out, c_in // groups, *geo.pop("kernel")), dtype)
+    bias = None
+    if draw(st.booleans(), label="bias"):
+        bias = make_values(w_kind, draw(st.integers(0, 2**16), label="bias seed"), (c_out,), dtype)
+    layout = draw(st.sampled_from(caps.layouts), label="layout")
+    case = Case("conv", x, weight=weight, bias=bias, groups=groups, layout=layout, **geo)
+    assume(_valid(case))
+    return case
+
+
+@st.composite
+def im2col_cases(draw, caps: Capabilities) -> Case:
+    """im2col (unfold) cases: the conv geometry without weights; values are copied, so exact."""
+    caps = _restricted(draw, caps)
+    rank = draw(st.sampled_from(caps.ranks), label="rank")
+    n, c = draw(st.integers(1, 3), label="batch"), draw(st.integers(1, 4), label="channels")
+    spatial = draw(_spatial(rank), label="spatial")
+    geo = draw(conv_geometry(caps, rank, spatial), label="geometry")
+    x = draw(input_arrays((n, c, *spatial), caps.dtypes), label="x")
+    case = Case("im2col", x, kernel_size=geo.pop("kernel"), layout=draw(st.sampled_from(caps.layouts),
+                                                                          label="layout"), **geo)
+    assume(_valid(case))
+    return case
+
+
+@st.composite
+def dense_cases(draw, caps: Capabilities) -> Case:
+    """dense cases: x (N, in_features) with in 1-16, out 1-8, weight (out, in), bias or none."""
+    caps = _restricted(draw, caps)
+    n = draw(st.integers(1, 4), label="batch")
+    fan_in, fan_out = draw(st.integers(1, 16), label="in_features"), draw(st.integers(1, 8), label="out_features")
+    x = draw(input_arrays((n, fan_in), caps.dtypes), label="x")
+    w_kind = draw(st.sampled_from(WEIGHT_KINDS), label="weight kind")
+    weight = make_values(w_kind, draw(st.integers(0, 2**16), label="weight seed"), (fan_out, fan_in),
+                         x.dtype.name)
+    bias = None
+    if draw(st.booleans(), label="bias"):
+        bias = make_values(w_kind, draw(st.integers(0, 2**16), label="bias seed"), (fan_out,), x.dtype.name)
+    return Case("dense", x, weight=weight, bias=bias)
+
+
+@st.composite
+def activation_cases(draw, op: str, caps: Capabilities) -> Case:
+    """relu / leaky_relu / sigmoid / tanh on (N, C) or (N, C, L) inputs; leaky_relu gets an explicit slope."""
+    caps = _restricted(draw, caps)
+    shape = (draw(st.integers(1, 3), label="batch"), draw(st.integers(1, 4), label="channels"))
+    if draw(st.booleans(), label="with a length dim"):
+        shape += (draw(st.integers(1, 12), label="length"),)
+    x = draw(input_arrays(shape, caps.dtypes), label="x")
+    params = {}
+    if op == "leaky_relu":
+        params["negative_slope"] = draw(st.sampled_from(LEAKY_SLOPES), label="negative_slope")
+    return Case(op, x, **params)

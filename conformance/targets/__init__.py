@@ -22,17 +22,21 @@ class Capabilities:
 
     ranks: tuple[int, ...] = (1, 2, 3)
     dtypes: tuple[str, ...] = ("float32", "float64")
+    dtypes_3d: tuple[str, ...] | None = None  # where 3-D kernels exist for fewer dtypes
     layouts: tuple[str, ...] = ("channels_first",)
     padding: str = "any"  # "any" | "symmetric" (explicit, pb == pa) | "keras" (only 'valid'/'same' resolutions)
     pad_limit: bool = False  # torch: each pad <= half the effective kernel
     ceil_mode: bool = True
     dilation: bool = True
     count_include_pad: bool = True
-    divisor_override: bool = True
+    divisor_override_ranks: tuple[int, ...] = (1, 2, 3)
+    kernel_within_input_3d: bool = False  # torch avg_pool3d rejects kernel > input even with padding
 
-
-class NotExpressible(Exception):
-    """The target has no way to make this call; the case is counted, never passed."""
+    def dtypes_for(self, rank: int) -> tuple[str, ...]:
+        return self.dtypes_3d if rank == 3 and self.dtypes_3d is not None else self.dtypes
+    groups: bool = True  # conv: grouped and depthwise convolution
+    causal: bool = True  # conv: padding='causal' (1-D), i.e. (d*(k-1), 0)
+    dilation_with_stride: bool = True  # conv: stride > 1 together with dilation > 1 (Keras Conv rejects it)
 
 
 @dataclass
@@ -75,15 +79,28 @@ class Target:
 
     def unsupported(self, case: Case) -> str | None:
         """Why this case is not expressible on the target, or None."""
-        if self.capabilities(case.op) is None:
+        caps = self.capabilities(case.op)
+        if caps is None:
             return f"{self.name} has no {case.op}"
+        dtypes = caps.dtypes_for(case.rank)
+        if case.dtype not in dtypes:
+            return f"{self.name} {case.op} {case.rank}-D has no {case.dtype} kernel (has {', '.join(dtypes)})"
+        if case.layout not in caps.layouts:
+            return f"{self.name} {case.op} has no {case.layout} layout"
         return None
 
     def program(self, case: Case) -> str:
         raise NotImplementedError
 
     def run(self, case: Case) -> Outcome:
-        return worker_for(self.name, self.worker_env).run(self.program(case), case.arrays())
+        return self.run_program(self.program(case), case.arrays())
+
+    def run_program(self, program: str, arrays: dict | None = None) -> Outcome:
+        return worker_for(self.name, self.worker_env).run(program, arrays or {})
+
+    def program_for_call(self, call: str) -> str:
+        """A program calling a reference-API function by name (only `impl` targets offer this)."""
+        raise NotImplementedError(f"{self.name} has no reference-API functions to call")
 
 
 def all_targets(impl: str | None = None) -> list[Target]:

@@ -62,9 +62,13 @@ class ImplTarget(Target):
     def program(self, case: Case) -> str:
         args = ["x"] + [f"{k}={k}" for k in ("weight", "bias") if getattr(case, k) is not None]
         args += [f"{k}={v!r}" for k, v in case.kwargs().items()]
+        return self.program_for_call(f"np.asarray(impl.{case.op}({', '.join(args)}))")
+
+    def program_for_call(self, call: str) -> str:
+        call = call if call.startswith("np.") else f"impl.{call}"
         return (
             "import importlib\n"
             f"impl = importlib.import_module({self.module!r})\n"
-            f"actual = np.asarray(impl.{case.op}({', '.join(args)}))\n"
+            f"actual = {call}\n"
         )
 

@@ -15,8 +15,9 @@ from . import Capabilities, Target
 
 _LAYOUTS = ("channels_last", "channels_first")
 _DTYPES = ("float32", "float64", "float16", "bfloat16")
-_POOL = Capabilities(dtypes=_DTYPES, layouts=_LAYOUTS, padding="keras", ceil_mode=False, dilation=False,
-                     divisor_override=False)
+# TF has MaxPool3D/AvgPool3D CPU kernels for float32 and bfloat16 only (float16: NotFoundError)
+_POOL = Capabilities(dtypes=_DTYPES, dtypes_3d=("float32", "bfloat16"), layouts=_LAYOUTS, padding="keras", ceil_mode=False, dilation=False,
+                     count_include_pad=False, divisor_override_ranks=())
 OPS = {
     "max_pool": _POOL,
     "avg_pool": _POOL,
@@ -31,13 +32,32 @@ LAYER = {
     "global_avg_pool": "GlobalAveragePooling{r}D",
     "zero_pad": "ZeroPadding{r}D",
 }
+# conv (Conv1D/2D/3D, DepthwiseConv1D/2D), Dense and the activation layers. Conv pads only as 'valid',
+# 'same' or (Conv1D) 'causal'; Conv rejects strides > 1 with dilation_rate > 1 (DepthwiseConv decomposes).
+OPS.update({
+    "conv": Capabilities(dtypes=_DTYPES, layouts=_LAYOUTS, padding="keras", ceil_mode=False,
+                         dilation_with_stride=False),
+    "dense": Capabilities(dtypes=_DTYPES),
+    "relu": Capabilities(dtypes=_DTYPES),
+    "leaky_relu": Capabilities(dtypes=_DTYPES),
+    "sigmoid": Capabilities(dtypes=_DTYPES),
+    "tanh": Capabilities(dtypes=_DTYPES),
+})
+_ACTIVATION_LAYER = {
+    "relu": "keras.layers.ReLU({dtype})",
+    "sigmoid": "keras.layers.Activation('sigmoid', {dtype})",
+    "tanh": "keras.layers.Activation('tanh', {dtype})",
+}
 _BACKEND_PACKAGES = {"tensorflow": ("tensorflow", "tensorflow-cpu"), "torch": ("torch",), "jax": ("jax",)}
 
 
 class KerasTarget(Target):
     def __init__(self):
         self.backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-        super().__init__(name="keras", package="keras", ops=OPS, worker_env={"KERAS_BACKEND": self.backend})
+        # oneDNN is TF's default on x86; pinning it keeps TF's NaN behaviour in max pooling predictable
+        env = {"KERAS_BACKEND": self.backend,
+               "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")}
+        super().__init__(name="keras", package="keras", ops=OPS, worker_env=env)
 
     def missing_reason(self) -> str | None:
         reason = super().missing_reason()
@@ -69,8 +89,44 @@ class KerasTarget(Target):
         same = case.replace(padding="same").pads
         return "same" if pads == same else None
 
+    def keras_conv_padding(self, case: Case) -> str | None:
+        """'valid', 'same' or (1-D) 'causal' if the case's resolved conv padding is one of them, else None."""
+        mode = self.keras_padding(case)
+        if mode is None and case.rank == 1 and case.pads == case.replace(padding="causal").pads:
+            mode = "causal"
+        return mode
+
+    def conv_layer(self, case: Case) -> str:
+        """DepthwiseConv1D/2D where the case is depthwise (groups == C_in > 1) and it maps, else ConvND.
+
+        DepthwiseConv has no 'causal', and TF's CPU depthwise kernel (float16/float64) rejects unequal 2-D
+        strides unless Keras decomposes a strided+dilated call; grouped ConvND expresses those cases."""
+        s, d = case.strides, case.dilations
+        strides_ok = case.rank == 1 or len(set(s)) == 1 or (max(s) > 1 and max(d) > 1)
+        depthwise = case.groups > 1 and case.groups == case.shape[1] and case.rank <= 2 \
+            and self.keras_conv_padding(case) != "causal" and strides_ok
+        return f"{'DepthwiseConv' if depthwise else 'Conv'}{case.rank}D"
+
+    def _unsupported_conv(self, case: Case) -> str | None:
+        mode = self.keras_conv_padding(case)
+        if mode is None:
+            causal = f" or, in 1-D, 'causal' {case.replace(padding='causal').pads}" if case.rank == 1 else ""
+            return (f"Keras conv pads only as 'valid' or 'same' {case.replace(padding='same').pads}{causal}; "
+                    f"resolved pads are {case.pads}")
+        layer = self.conv_layer(case)
+        if layer.startswith("Conv") and max(case.strides) > 1 and max(case.dilations) > 1:
+            return (f"Keras {layer} rejects strides > 1 together with dilation_rate > 1 (ValueError in its "
+                    f"constructor); got strides {case.strides}, dilation_rate {case.dilations}")
+        if (self.backend == "tensorflow" and layer.startswith("Conv") and case.rank <= 2 and case.groups == 1
+                and case.layout == "channels_first" and case.dtype in ("float16", "float64")):
+            return (f"Keras {layer} channels_first hands TF an NCHW Conv2D, which TF's CPU kernel supports for "
+                    f"float32/bfloat16 only (UnimplementedError for {case.dtype})")
+        return None
+
     def unsupported(self, case: Case) -> str | None:
         reason = super().unsupported(case)
+        if not reason and case.op == "conv":
+            return self._unsupported_conv(case)
         if reason or not case.is_windowed:
             return reason
         if case.ceil_mode:
@@ -87,7 +143,65 @@ class KerasTarget(Target):
             return "Keras AveragePooling 'same' leaves padding out of the divisor (count_include_pad=False only)"
         return None
 
+    def _program_conv(self, case: Case) -> str:
+        layer = self.conv_layer(case)
+        c_in, c_out, k = case.shape[1], case.weight.shape[0], case.kernel
+        kw: dict = {"kernel_size": k, "strides": case.strides, "padding": self.keras_conv_padding(case)}
+        spatial_axes = tuple(range(2, 2 + case.rank))
+        if layer.startswith("Depthwise"):
+            kw["depth_multiplier"] = c_out // c_in
+            # weight (C_in*m, 1, *k), output channel c*m + j -> depthwise kernel (*k, C_in, m)
+            kernel = (f"np.transpose(weight.reshape({(c_in, c_out // c_in, *k)!r}), "
+                      f"{(*spatial_axes, 0, 1)!r})  # (C_in*m, 1, *k) -> (*k, C_in, m)")
+        else:
+            kw = {"filters": c_out, **kw, "groups": case.groups}
+            kernel = (f"np.transpose(weight, {(*spatial_axes, 1, 0)!r})"
+                      "  # (C_out, C_in/groups, *k) -> (*k, C_in/groups, C_out)")
+        kw.update(dilation_rate=case.dilations, use_bias=case.bias is not None, data_format=case.layout,
+                  dtype=case.dtype)
+        args = ", ".join(f"{name}={v!r}" for name, v in kw.items())
+        weights = "[kernel, bias]" if case.bias is not None else "[kernel]"
+        to_layout, from_layout = ("np.moveaxis(x, 1, -1)", "np.moveaxis({}, -1, 1)") \
+            if case.layout == "channels_last" else ("x", "{}")
+        return (
+            "import keras\n"
+            "to_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray  # Keras 2 has no ops\n"
+            f"layer = keras.layers.{layer}({args})\n"
+            f"x_in = {to_layout}\n"
+            "layer.build(x_in.shape)\n"
+            f"kernel = {kernel}\n"
+            f"layer.set_weights({weights})\n"
+            "y = layer(x_in)\n"
+            "claimed_shape = tuple(layer.compute_output_shape(x_in.shape))\n"
+            f"actual = {from_layout.format('to_numpy(y)')}\n"
+        )
+
+    def _program_dense_activation(self, case: Case) -> str:
+        dtype = f"dtype={case.dtype!r}"
+        lines = ["import keras",
+                 "to_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray  # Keras 2 has no ops"]
+        if case.op == "dense":
+            lines += [f"layer = keras.layers.Dense({case.weight.shape[0]}, use_bias={case.bias is not None}, {dtype})",
+                      "layer.build(x.shape)",
+                      (f"layer.set_weights([weight.T{', bias' if case.bias is not None else ''}])"
+                       "  # kernel is (in_features, out_features)")]
+        elif case.op == "leaky_relu":
+            lines += ["try:",
+                      f"    layer = keras.layers.LeakyReLU(negative_slope={case.negative_slope!r}, {dtype})",
+                      "except TypeError:  # Keras 2 names the slope alpha",
+                      f"    layer = keras.layers.LeakyReLU(alpha={case.negative_slope!r}, {dtype})"]
+        else:
+            lines.append("layer = " + _ACTIVATION_LAYER[case.op].format(dtype=dtype))
+        lines += ["y = layer(x)",
+                  "claimed_shape = tuple(layer.compute_output_shape(x.shape))",
+                  "actual = to_numpy(y)"]
+        return "\n".join(lines) + "\n"
+
     def program(self, case: Case) -> str:
+        if case.op == "conv":
+            return self._program_conv(case)
+        if case.op in ("dense", "relu", "leaky_relu", "sigmoid", "tanh"):
+            return self._program_dense_activation(case)
         layer = "keras.layers." + LAYER[case.op].format(r=case.rank)
         kw: dict = {}
         if case.is_windowed:

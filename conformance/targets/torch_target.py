@@ -10,15 +10,29 @@ _POOL_DTYPES = ("float32", "float64", *_HALF)
 
 OPS = {
     "max_pool": Capabilities(dtypes=_POOL_DTYPES, padding="symmetric", pad_limit=True,
-                             count_include_pad=False, divisor_override=False),
-    "avg_pool": Capabilities(dtypes=_POOL_DTYPES, padding="symmetric", pad_limit=True, dilation=False),
-    "lp_pool": Capabilities(padding="none", dilation=False, count_include_pad=False, divisor_override=False),
+                             count_include_pad=False, divisor_override_ranks=()),
+    "avg_pool": Capabilities(dtypes=_POOL_DTYPES, dtypes_3d=("float32", "float64"), padding="symmetric", pad_limit=True, dilation=False,
+                             divisor_override_ranks=(2, 3), kernel_within_input_3d=True),
+    "lp_pool": Capabilities(padding="none", dilation=False, count_include_pad=False, divisor_override_ranks=(),
+                            kernel_within_input_3d=True),
     "adaptive_max_pool": Capabilities(dtypes=_POOL_DTYPES),
     "adaptive_avg_pool": Capabilities(dtypes=_POOL_DTYPES),
     "global_max_pool": Capabilities(dtypes=_POOL_DTYPES),
     "global_avg_pool": Capabilities(dtypes=_POOL_DTYPES),
     "zero_pad": Capabilities(dtypes=_POOL_DTYPES),
 }
+# conv, F.unfold (im2col), F.linear and the activations. Explicit conv padding is symmetric; padding='same'
+# (any resolution, the odd cell at the end) exists at stride 1 only; there is no 'causal'.
+OPS.update({
+    "conv": Capabilities(dtypes=_POOL_DTYPES, padding="symmetric", causal=False, ceil_mode=False),
+    "im2col": Capabilities(dtypes=_POOL_DTYPES, ranks=(2,), padding="symmetric", causal=False, ceil_mode=False),
+    "dense": Capabilities(dtypes=_POOL_DTYPES),
+    "relu": Capabilities(dtypes=_POOL_DTYPES),
+    "leaky_relu": Capabilities(dtypes=_POOL_DTYPES),
+    "sigmoid": Capabilities(dtypes=_POOL_DTYPES),
+    "tanh": Capabilities(dtypes=_POOL_DTYPES),
+})
+_ELEMENTWISE = {"relu": "torch.relu(t)", "sigmoid": "torch.sigmoid(t)", "tanh": "torch.tanh(t)"}
 
 
 class TorchTarget(Target):
@@ -27,6 +41,10 @@ class TorchTarget(Target):
 
     def unsupported(self, case: Case) -> str | None:
         reason = super().unsupported(case)
+        if not reason and case.op == "im2col" and case.rank != 2:
+            return f"F.unfold takes 2-D spatial input (N, C, H, W) only; got {case.rank}-D"
+        if not reason and case.op in ("conv", "im2col"):
+            return self._conv_padding(case)[1]
         if reason or not case.is_windowed:
             return reason
         pads = case.pads
@@ -41,9 +59,57 @@ class TorchTarget(Target):
         for (p, _), k in zip(pads, case.kernel):
             if p > k // 2:  # ATen's pool shape check, dilation or not
                 return f"torch requires pad <= kernel // 2 = {k // 2}; got pad {p}"
+        if case.op in ("avg_pool", "lp_pool") and case.rank == 3 and any(
+                n < k for n, k in zip(case.shape[2:], case.kernel)):
+            # ATen's pool3d_shape_check(check_input_size=True), whatever the padding; lp_pool3d calls avg_pool3d
+            return f"F.{case.op}3d requires input >= kernel per dim; got input {case.shape[2:]}, kernel {case.kernel}"
         return None
 
+    def _conv_padding(self, case: Case) -> tuple[object, str | None]:
+        """torch's padding argument for a conv/unfold case, or (None, why it is not expressible)."""
+        pads = case.pads
+        fn = f"F.conv{case.rank}d" if case.op == "conv" else "F.unfold"
+        unit_stride = all(s == 1 for s in case.strides)
+        if case.op == "conv" and case.padding in ("valid", "same") and (case.padding == "valid" or unit_stride):
+            return case.padding, None  # torch's 'same' puts the odd cell at the end, as the spec does
+        if all(b == a for b, a in pads):
+            return tuple(b for b, _ in pads), None
+        if case.op == "conv" and unit_stride and pads == case.replace(padding="same").pads:
+            return "same", None
+        if case.op == "conv" and case.padding == "same":
+            return None, (f"{fn} takes padding='same' only at stride 1 (got stride {case.strides}), and the "
+                          f"resolved pads {pads} are asymmetric, so no explicit ints express them")
+        return None, f"{fn} pads symmetrically; resolved pads {pads} are asymmetric"
+
+    def _program_conv_dense_activation(self, case: Case) -> str:
+        to_torch, from_torch = _conversions(case.dtype)
+        lines = ["import torch", "import torch.nn.functional as F", f"t = {to_torch}"]
+        for name in ("weight", "bias"):
+            if getattr(case, name) is not None:
+                array = f"{name}.astype(np.float32)" if case.dtype == "bfloat16" else name
+                cast = ".to(torch.bfloat16)" if case.dtype == "bfloat16" else ""
+                lines.append(f"{name[0]} = torch.from_numpy({array}){cast}")
+        b = "b" if case.bias is not None else "None"
+        if case.op == "conv":
+            padding, _ = self._conv_padding(case)
+            call = (f"F.conv{case.rank}d(t, w, {b}, stride={case.strides!r}, padding={padding!r}, "
+                    f"dilation={case.dilations!r}, groups={case.groups!r})")
+        elif case.op == "im2col":
+            padding, _ = self._conv_padding(case)
+            call = (f"F.unfold(t, kernel_size={case.kernel!r}, dilation={case.dilations!r}, "
+                    f"padding={padding!r}, stride={case.strides!r})")
+        elif case.op == "dense":
+            call = f"F.linear(t, w, {b})"
+        elif case.op == "leaky_relu":
+            call = f"F.leaky_relu(t, negative_slope={case.negative_slope!r})"
+        else:
+            call = _ELEMENTWISE[case.op]
+        lines.append(f"actual = {call}{from_torch}")
+        return "\n".join(lines) + "\n"
+
     def program(self, case: Case) -> str:
+        if case.op in ("conv", "im2col", "dense", "relu", "leaky_relu", "sigmoid", "tanh"):
+            return self._program_conv_dense_activation(case)
         r, kw = case.rank, case.kwargs()
         if case.is_windowed:
             kw["padding"] = tuple(b for b, _ in case.pads)

@@ -1,0 +1,77 @@
+"""Generated documentation: docs/divergences.md from the divergence registry.
+
+`python -m conformance docs` rewrites the files; a test fails while they are out of date.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .cases import reference_output
+from .divergences import REGISTRY, Divergence
+
+DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _array(a: np.ndarray) -> str:
+    return np.array2string(np.asarray(a, dtype=np.float64) if a.dtype.kind not in "iu" else a,
+                           separator=", ", threshold=200).replace("\n", " ")
+
+
+def _entry(d: Divergence) -> list[str]:
+    example = d.example()
+    spec = reference_output(example)
+    predicted = d.predict(example, spec)
+    requires = ", ".join(f"{pkg} {spec_}" for pkg, spec_ in d.requires.items())
+    lines = [
+        f"## `{d.id}`",
+        "",
+        f"- **target**: {d.target} ({requires})",
+        f"- **op**: `{d.op}`",
+        f"- **when**: {d.when}",
+        f"- **spec**: {d.spec}",
+        f"- **instead**: {d.behaviour}",
+    ]
+    if d.link:
+        lines.append(f"- **upstream**: {d.link}")
+    lines += [
+        "",
+        f"Minimal example: `{example.describe()}`",
+        "",
+        "```",
+        f"x        = {_array(example.x)}",
+        f"spec     = {_array(spec)}",
+        f"{d.target:8} = {_array(predicted)}",
+        "```",
+        "",
+    ]
+    return lines
+
+
+def render_divergences() -> str:
+    lines = [
+        "# Recorded divergences",
+        "",
+        "Generated from `conformance/divergences.py` and `conformance/known/` by `python -m conformance docs`;",
+        "do not edit by hand. Each entry is checked on every run: cases it covers must behave exactly as",
+        "recorded, and its example must still reproduce on the versions in its range.",
+        "",
+    ]
+    for d in sorted(REGISTRY, key=lambda d: (d.target, d.op, d.id)):
+        lines += _entry(d)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+GENERATED = {"divergences.md": render_divergences}
+
+
+def write_docs(directory: Path = DOCS_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, render in GENERATED.items():
+        path = directory / name
+        path.write_text(render())
+        written.append(path)
+    return written

@@ -1,0 +1,49 @@
+"""Every registered divergence still behaves as recorded, and docs/divergences.md is current."""
+
+from __future__ import annotations
+
+import pytest
+
+from .cases import reference_output
+from .check import check_case
+from .compare import compare, expected_in_dtype
+from .divergences import REGISTRY
+from .docs import DOCS_DIR, GENERATED
+from .plugin import selected_targets
+
+
+@pytest.mark.parametrize("divergence", REGISTRY, ids=[d.id for d in REGISTRY])
+def test_divergence_example(divergence, request):
+    """In its version range the example behaves as recorded (and unlike the spec); outside it, conforms."""
+    targets = [t for t in selected_targets(request.config) if t.name == divergence.target]
+    if not targets or targets[0].missing_reason():
+        pytest.skip(f"target {divergence.target} is not selected or not installed")
+    target = targets[0]
+    example = divergence.example()
+    spec = expected_in_dtype(example, reference_output(example))
+    predicted = expected_in_dtype(example, divergence.predict(example, reference_output(example)))
+    assert not compare(example, spec, predicted).ok, (
+        f"divergence {divergence.id}: its prediction equals the spec on its own example; the example "
+        "does not show the divergence")
+    versions = target.versions()
+    if not divergence.in_range(versions):
+        outcome = target.run(example)
+        if outcome.kind == "ok" and compare(example, predicted, outcome.values["actual"]).ok:
+            pytest.fail(f"divergence {divergence.id} reproduces on {target.label}, outside its recorded range "
+                        f"{divergence.requires}: widen the range")
+        check_case(target, example)
+        return
+    outcome = target.run(example)
+    if outcome.kind == "ok" and compare(example, spec, outcome.values["actual"]).ok:
+        pytest.fail(f"divergence {divergence.id} no longer reproduces on {target.label}: the example now "
+                    f"conforms to the spec. Narrow its range {divergence.requires} to exclude this version.")
+    assert check_case(target, example) == "diverged"
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_docs_are_current(name):
+    path = DOCS_DIR / name
+    if not DOCS_DIR.is_dir():
+        pytest.skip(f"no docs/ beside the package ({DOCS_DIR}); generated docs live in the source tree")
+    assert path.exists() and path.read_text() == GENERATED[name](), (
+        f"{path} is out of date with the registry; run `python -m conformance docs` and commit the result")
