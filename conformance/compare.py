@@ -112,8 +112,9 @@ def layout_shape(shape: tuple[int, ...], layout: str) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def compare(case: Case, expected: np.ndarray, actual, claimed_shape=None) -> Verdict:
-    """Check shape, the target's own claimed shape (if it reports one), dtype, then values."""
+def compare(case: Case, expected: np.ndarray, actual, claimed_shape=None, unchecked=None) -> Verdict:
+    """Check shape, the target's own claimed shape (if it reports one), dtype, then values (except where
+    `unchecked`, a recorded unpredictable divergence, marks them)."""
     actual = np.asarray(actual)
     verdict = Verdict(None, expected, actual, claimed_shape=claimed_shape)
     if actual.shape != expected.shape:
@@ -136,6 +137,8 @@ def compare(case: Case, expected: np.ndarray, actual, claimed_shape=None) -> Ver
             close = np.abs(got - want) <= bound
             differs = ~(both_nan | np.where(exact_special, got == want, close))
         verdict.bound = bound
+    if unchecked is not None:
+        differs &= ~unchecked
     if differs.any():
         verdict.problem = "values"
         verdict.differs = differs

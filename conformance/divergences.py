@@ -33,6 +33,10 @@ class Divergence:
     predict: Predict  # (case, spec output in float64) -> what the framework returns
     example: Callable[[], Case]
     link: str = ""
+    # Where the framework reads garbage or depends on memory layout, no function predicts its values: this
+    # bool mask (output-shaped) marks the elements left unchecked, and everywhere else `predict` holds.
+    # The example must still differ from the spec inside the mask, so a fix is noticed.
+    unpredictable: Callable[[Case], np.ndarray] | None = None
 
     def in_range(self, versions: dict[str, str]) -> bool:
         for package, spec in self.requires.items():

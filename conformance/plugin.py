@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, Phase, settings
 from .ledger import LEDGER
 from .targets import Target, all_targets
 
-CI_EXAMPLES = 60
+CI_EXAMPLES = 200
 _COMMON = dict(
     deadline=None,  # the first call of a target imports its framework (seconds)
     print_blob=True,  # every failure prints @reproduce_failure(...)

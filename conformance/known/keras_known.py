@@ -72,3 +72,230 @@ register(Divergence(
                          kernel_size=(2,), stride=(2,), layout="channels_last"),
     link="https://github.com/tensorflow/tensorflow/issues/2501",
 ))
+
+
+# --- activations ---------------------------------------------------------------------------------------
+
+def _float32_slope_differs(case: Case) -> bool:
+    slope = case.negative_slope
+    return (case.dtype == "float64" and float(np.float32(slope)) != slope
+            and bool((case.x < 0).any()))
+
+
+def tf_leaky_relu_float64(case: Case, spec: np.ndarray) -> np.ndarray:
+    """TF's LeakyRelu op keeps alpha as a float32 attribute: y = x * float64(float32(slope)) for x < 0."""
+    x = case.x.astype(np.float64)
+    return np.where(x >= 0, x, x * float(np.float32(case.negative_slope)))
+
+
+register(Divergence(
+    id="keras-leaky-relu-float32-slope",
+    target="keras",
+    requires=TF_BACKEND,
+    op="leaky_relu",
+    applies=_float32_slope_differs,
+    when="float64 input with negative values, and a slope that float32 cannot hold exactly (0.2, 0.3, 0.01)",
+    spec="y = negative_slope * x for x < 0, in the input's precision",
+    behaviour="multiplies by the slope rounded to float32 (TF's LeakyRelu stores alpha as a float32 attr): "
+              "LeakyReLU(0.2) maps -1.0 to -0.20000000298023224",
+    predict=tf_leaky_relu_float64,
+    example=lambda: Case("leaky_relu", np.array([[-1.0, 2.0]]), negative_slope=0.2),
+))
+
+
+# --- convolution -----------------------------------------------------------------------------------------
+
+def _conv_out_shape(case: Case) -> tuple[int, ...]:
+    return tuple(reference.output_size(n, k, s, p, d) for n, k, s, p, d in
+                 zip(case.shape[2:], case.kernel, case.strides, case.pads, case.dilations))
+
+
+def _bias_lands_on_last_axis(case: Case) -> bool:
+    if case.layout != "channels_first" or case.bias is None:
+        return False
+    c_out = case.weight.shape[0]
+    return c_out > 1 and _conv_out_shape(case)[-1] == c_out and np.unique(case.bias).size > 1
+
+
+def keras_bias_on_last_axis(case: Case, spec: np.ndarray) -> np.ndarray:
+    """keras.ops.add becomes tf.nn.bias_add, which adds along the last axis when its length matches."""
+    without = np.asarray(reference.conv(case.x.astype(np.float64), case.weight.astype(np.float64), None,
+                                        case.strides, case.pads, case.dilations, case.groups))
+    return without + case.bias.astype(np.float64)
+
+
+register(Divergence(
+    id="keras-conv-bias-on-last-axis",
+    target="keras",
+    requires={"keras": ">=3.7", "tensorflow": ">=2.12"},
+    op="conv",
+    applies=_bias_lands_on_last_axis,
+    when="channels_first, with a bias, when the output's last spatial size equals C_out > 1",
+    spec="bias[o] is added to every element of output channel o",
+    behaviour="bias[j] is added at position j of the last spatial axis instead: keras.ops.add turns x + b "
+              "into tf.nn.bias_add, which assumes the bias belongs to the last axis whenever its length "
+              "matches (keras.ops.add(zeros((1, 2, 2)), [1, 2] as (1, 2, 1)) gives [[1, 2], [1, 2]])",
+    predict=keras_bias_on_last_axis,
+    example=lambda: Case("conv", np.zeros((1, 1, 2), np.float32), weight=np.zeros((2, 1, 1), np.float32),
+                         bias=np.array([1.0, 2.0], np.float32), layout="channels_first"),
+    link="https://github.com/keras-team/keras/pull/20386 (introduced the bias_add rewrite)",
+))
+
+
+def _same_totals(case: Case) -> list[int]:
+    """TF's Eigen 'SAME' totals per dim, not clamped at 0: (ceil(n/s)-1)*s + d*(k-1) + 1 - n."""
+    return [(-(-n // s) - 1) * s + d * (k - 1) + 1 - n
+            for n, k, s, d in zip(case.shape[2:], case.kernel, case.strides, case.dilations)]
+
+
+def _keras_layer(case: Case) -> tuple[str, str | None]:
+    """The layer and padding string the Keras adapter uses for this conv case."""
+    from ..targets.keras_target import KerasTarget
+
+    target = KerasTarget()
+    return target.conv_layer(case), target.keras_conv_padding(case)
+
+
+def _eigen_conv3d_negative_same(case: Case) -> bool:
+    return (case.rank == 3 and case.dtype in ("float16", "float64") and _keras_layer(case)[1] == "same"
+            and any(int(t / 2) < 0 for t in _same_totals(case)))
+
+
+def tf_conv3d_negative_same(case: Case, spec: np.ndarray) -> np.ndarray:
+    """Windows start at i*s - trunc(total/2): a negative total shifts every window right."""
+    x = case.x.astype(np.float64)
+    widths, crops = [(0, 0), (0, 0)], [slice(None), slice(None)]
+    for total in _same_totals(case):
+        before = int(total / 2)
+        widths.append((max(before, 0), max(total - before, 0)))
+        crops.append(slice(max(-before, 0), None))
+    shifted = np.pad(x, widths)[tuple(crops)]
+    full = reference.conv(shifted, case.weight.astype(np.float64),
+                          None if case.bias is None else case.bias.astype(np.float64),
+                          case.strides, 0, case.dilations, case.groups)
+    return full[(Ellipsis, *(slice(0, o) for o in spec.shape[2:]))]
+
+
+register(Divergence(
+    id="tf-conv3d-same-negative-padding",
+    target="keras",
+    requires=TF_BACKEND,
+    op="conv",
+    applies=_eigen_conv3d_negative_same,
+    when="Conv3D 'same' in float16/float64 (TF's Eigen kernel) where stride exceeds the window extent so "
+         "the 'same' total (ceil(n/s)-1)*s + d*(k-1) + 1 - n is -2 or less on some dim",
+    spec="'same' padding is max(total, 0) split before/after; windows start at i*s - before",
+    behaviour="the total is not clamped at 0: before = trunc(total/2) is negative, so every window on that "
+              "dim starts |before| cells later (a stride-3, width-1 window over [0, 1, 2] reads 1, not 0)",
+    predict=tf_conv3d_negative_same,
+    example=lambda: Case("conv", np.arange(6.0).reshape(1, 1, 1, 2, 3), weight=np.ones((1, 1, 1, 2, 1)),
+                         stride=(1, 1, 3), padding="same", layout="channels_last"),
+))
+
+
+def _nonfinite_reach(case: Case, extra_last: int = 0) -> np.ndarray:
+    """Outputs (all channels) whose window, over any input channel and widened by `extra_last` cells along
+    the last spatial dim, holds a non-finite input."""
+    bad = ~np.isfinite(case.x.astype(np.float64)).any(axis=1, keepdims=True) == False  # noqa: E712
+    kernel = list(case.kernel)
+    dilation = list(case.dilations)
+    if extra_last:
+        kernel[-1] = dilation[-1] * (kernel[-1] - 1) + 1 + extra_last
+        dilation[-1] = 1
+    pads = list(case.pads)
+    pads[-1] = (pads[-1][0], pads[-1][1] + extra_last)
+    hits = reference.sum_pool(bad.astype(np.float64), tuple(kernel), case.strides, tuple(pads), tuple(dilation))
+    hits = hits[(Ellipsis, *(slice(0, o) for o in _conv_out_shape(case)))]
+    return np.broadcast_to(hits > 0, (case.shape[0], case.weight.shape[0], *_conv_out_shape(case))).copy()
+
+
+def _onednn_bf16_nonfinite(case: Case) -> bool:
+    return case.dtype == "bfloat16" and not np.isfinite(case.x.astype(np.float64)).all()
+
+
+def _spec_output(case: Case, spec: np.ndarray) -> np.ndarray:
+    return spec
+
+
+BF16_LEAK = dict(
+    op="conv",
+    applies=_onednn_bf16_nonfinite,
+    when="bfloat16 input holding inf or NaN",
+    spec="an output is non-finite only if its own window holds a non-finite input (times a nonzero weight)",
+    behaviour="oneDNN's bfloat16 convolution also lets a non-finite input reach outputs whose window only "
+              "borders it (it reads one cell past the window with weight 0, and 0 * inf = NaN), so those "
+              "outputs become NaN; the affected set depends on the kernel oneDNN picks, so only outputs "
+              "within one cell of a non-finite input are left unchecked",
+    predict=_spec_output,
+    unpredictable=lambda case: _nonfinite_reach(case, extra_last=1),
+)
+
+
+def bf16_leak_example(layout: str):
+    return lambda: Case("conv", _bf16(np.array([[[1, 1, 1, np.inf, 1, 1]]])), weight=_bf16(np.ones((1, 1, 3))),
+                        layout=layout)
+
+
+def _bf16(a: np.ndarray) -> np.ndarray:
+    import ml_dtypes
+
+    return np.asarray(a, dtype=np.float64).astype(ml_dtypes.bfloat16)
+
+
+register(Divergence(id="keras-onednn-bf16-conv-nonfinite-leak", target="keras", requires=TF_BACKEND,
+                    example=bf16_leak_example("channels_last"), **BF16_LEAK))
+
+
+def _onednn_strided_conv2d(case: Case) -> bool:
+    if case.dtype not in ("float32", "bfloat16") or case.groups != 1 or case.rank not in (2, 3):
+        return False
+    out = _conv_out_shape(case)
+    (s_h, s_w), (k_w, w) = case.strides[-2:], (case.kernel[-1], case.shape[-1])
+    pattern = s_h == 1 and s_w > 1 and k_w > 1 and out[-1] == 1 and out[-2] > 1
+    exempt = w == k_w == s_w and case.pads[-1] == (0, 0)
+    return pattern and not exempt and (case.rank == 3 or case.shape[0] > 1)
+
+
+register(Divergence(
+    id="tf-onednn-conv-strided-single-column",
+    target="keras",
+    requires=TF_BACKEND,
+    op="conv",
+    applies=_onednn_strided_conv2d,
+    when="Conv2D/Conv3D, float32/bfloat16 (oneDNN), groups=1, stride 1 on the second-to-last dim and > 1 on "
+         "the last, kernel width > 1, one output column and several output rows; in 2-D only with batch > 1 "
+         "and not when W == kernel_w == stride_w without W padding",
+    spec="every output is its window's dot product",
+    behaviour="oneDNN reads the wrong memory for every other output row: values are garbage or NaN and "
+              "change between runs (tf.nn.conv2d(arange(1,9) as (2,2,2,1), [1,100], strides (1,3)) gives "
+              "[201, nan, 605, nan] instead of [201, 403, 605, 807]); all outputs are left unchecked",
+    predict=_spec_output,
+    unpredictable=lambda case: np.ones((case.shape[0], case.weight.shape[0], *_conv_out_shape(case)), bool),
+    example=lambda: Case("conv", np.arange(1.0, 9.0, dtype=np.float32).reshape(2, 1, 2, 2),
+                         weight=np.array([1.0, 100.0], np.float32).reshape(1, 1, 1, 2), stride=(1, 3),
+                         layout="channels_last"),
+))
+
+
+def _xla_grouped_float64_nonfinite(case: Case) -> bool:
+    return (case.dtype == "float64" and case.groups > 1 and _keras_layer(case)[0].startswith("Conv")
+            and not np.isfinite(case.x.astype(np.float64)).all())
+
+
+register(Divergence(
+    id="keras-grouped-conv-float64-nonfinite-spread",
+    target="keras",
+    requires=TF_BACKEND,
+    op="conv",
+    applies=_xla_grouped_float64_nonfinite,
+    when="grouped ConvND (groups > 1; DepthwiseConv is not affected) in float64 with inf or NaN in the input",
+    spec="a group's outputs depend only on that group's input channels",
+    behaviour="TF's XLA grouped convolution multiplies other groups' inputs by the zero blocks of a dense "
+              "kernel, so 0 * inf = NaN spreads across groups (Conv2D(2, 1, groups=2) with ones on "
+              "[1.0, inf] gives [nan, inf], spec [1.0, inf]); outputs whose window holds a non-finite input "
+              "in any channel are left unchecked",
+    predict=_spec_output,
+    unpredictable=_nonfinite_reach,
+    example=lambda: Case("conv", np.array([1.0, np.inf]).reshape(1, 2, 1, 1, 1), weight=np.ones((2, 1, 1, 1, 1)),
+                         groups=2, layout="channels_last"),
+))

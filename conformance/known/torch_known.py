@@ -68,3 +68,10 @@ register(Divergence(
                          norm_type=2.0, ceil_mode=True),
     link=LP_POOL_SOURCE,
 ))
+
+
+# oneDNN's bfloat16 convolution is shared with TF (see keras_known): same behaviour, same rule
+from .keras_known import BF16_LEAK, bf16_leak_example  # noqa: E402
+
+register(Divergence(id="torch-onednn-bf16-conv-nonfinite-leak", target="torch", requires={"torch": ">=2.0"},
+                    example=bf16_leak_example("channels_first"), **BF16_LEAK))
