@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import divergences
 from .cases import Case, reference_output
-from .compare import compare, expected_in_dtype
+from .compare import abs_case, compare, error_bound_needed, expected_in_dtype
 from .ledger import LEDGER
 from .messages import failure_message, outcome_message
 from .targets import Target
@@ -37,11 +37,13 @@ def check_case(target: Target, case: Case) -> str:
     if reason:
         LEDGER.record(*bucket, "not_expressible", reason=reason)
         return "not_expressible"
-    expected = reference_output(case)
-    divergence = divergences.matching(target.name, target.versions(), case)
-    if divergence is not None:
-        expected = divergence.predict(case, expected)
+    found = divergences.matching(target.name, target.versions(), case)
+    expected, unchecked = divergences.predicted_output(found, case, reference_output(case))
     expected = expected_in_dtype(case, expected)
+    magnitude = None
+    if found and error_bound_needed(case):  # the bound follows the terms the framework actually sums
+        positive = abs_case(case)
+        magnitude = divergences.predicted_output(found, positive, reference_output(positive))[0]
     program = target.program(case)
     outcome = target.run(case)
     if outcome.kind == "raised" and outcome.exc_type.endswith("NotImplementedError"):
@@ -51,17 +53,17 @@ def check_case(target: Target, case: Case) -> str:
         message = outcome_message(case, target.label, outcome.describe(), program)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
-    unchecked = divergence.unpredictable(case) if divergence and divergence.unpredictable else None
     verdict = compare(case, expected, outcome.values.get("actual"), outcome.values.get("claimed_shape"),
-                      unchecked)
+                      unchecked, magnitude)
     if not verdict.ok:
-        headline = ("does not conform to the spec" if divergence is None else
-                    f"no longer behaves as divergence {divergence.id!r} records ({divergence.behaviour})")
+        headline = ("does not conform to the spec" if not found else
+                    "no longer behaves as " + " and ".join(f"divergence {d.id!r} records ({d.behaviour})"
+                                                          for d in found))
         message = failure_message(case, target.label, verdict, program, headline)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
-    status = "passed" if divergence is None else "diverged"
-    LEDGER.record(*bucket, status, divergence=divergence.id if divergence else None)
+    status = "diverged" if found else "passed"
+    LEDGER.record(*bucket, status, divergences=tuple(d.id for d in found))
     return status
 
 

@@ -61,14 +61,25 @@ def register(d: Divergence) -> Divergence:
     return d
 
 
-def matching(target_name: str, versions: dict[str, str], case: Case) -> Divergence | None:
-    """The registered divergence this case falls under on this target and version, if any."""
-    hits = [d for d in REGISTRY
+def matching(target_name: str, versions: dict[str, str], case: Case) -> list[Divergence]:
+    """The registered divergences this case falls under on this target and version, in registry order.
+
+    Several can hold at once (independent bugs); their predictions compose in that order: each `predict`
+    receives the previous one's output, starting from the spec's.
+    """
+    return [d for d in REGISTRY
             if d.target == target_name and d.op == case.op and d.in_range(versions) and d.applies(case)]
-    if len(hits) > 1:
-        raise AssertionError(f"case {case.describe()} matches several divergences: {[d.id for d in hits]}; "
-                             "make their predicates disjoint")
-    return hits[0] if hits else None
+
+
+def predicted_output(found: list[Divergence], case: Case, spec: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """What the target should return under the divergences `found`, and the elements none can predict."""
+    predicted, unchecked = spec, None
+    for d in found:
+        predicted = d.predict(case, predicted)
+        if d.unpredictable is not None:
+            mask = d.unpredictable(case)
+            unchecked = mask if unchecked is None else unchecked | mask
+    return predicted, unchecked
 
 
 def windows_any(case: Case, mask: np.ndarray) -> np.ndarray:

@@ -25,12 +25,11 @@ class Ledger:
     def skip(self, target: str, op: str, reason: str) -> None:
         self.skipped[(target, op)] = reason
 
-    def record(self, target: str, op: str, param_class: str, status: str, *, divergence: str | None = None,
+    def record(self, target: str, op: str, param_class: str, status: str, *, divergences: tuple[str, ...] = (),
                reason: str | None = None, message: str | None = None) -> None:
         entry = self.entries.setdefault((target, op, param_class), Entry())
         entry.counts[status] += 1
-        if divergence:
-            entry.divergences.add(divergence)
+        entry.divergences.update(divergences)
         if reason:
             entry.reasons[reason] += 1
         if message:

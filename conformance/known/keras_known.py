@@ -119,27 +119,10 @@ def _bias_lands_on_last_axis(case: Case) -> bool:
 
 def keras_bias_on_last_axis(case: Case, spec: np.ndarray) -> np.ndarray:
     """keras.ops.add becomes tf.nn.bias_add, which adds along the last axis when its length matches."""
-    without = np.asarray(reference.conv(case.x.astype(np.float64), case.weight.astype(np.float64), None,
-                                        case.strides, case.pads, case.dilations, case.groups))
-    return without + case.bias.astype(np.float64)
+    bias = case.bias.astype(np.float64)
+    return spec - bias.reshape((1, -1) + (1,) * case.rank) + bias
 
 
-register(Divergence(
-    id="keras-conv-bias-on-last-axis",
-    target="keras",
-    requires={"keras": ">=3.7", "tensorflow": ">=2.12"},
-    op="conv",
-    applies=_bias_lands_on_last_axis,
-    when="channels_first, with a bias, when the output's last spatial size equals C_out > 1",
-    spec="bias[o] is added to every element of output channel o",
-    behaviour="bias[j] is added at position j of the last spatial axis instead: keras.ops.add turns x + b "
-              "into tf.nn.bias_add, which assumes the bias belongs to the last axis whenever its length "
-              "matches (keras.ops.add(zeros((1, 2, 2)), [1, 2] as (1, 2, 1)) gives [[1, 2], [1, 2]])",
-    predict=keras_bias_on_last_axis,
-    example=lambda: Case("conv", np.zeros((1, 1, 2), np.float32), weight=np.zeros((2, 1, 1), np.float32),
-                         bias=np.array([1.0, 2.0], np.float32), layout="channels_first"),
-    link="https://github.com/keras-team/keras/pull/20386 (introduced the bias_add rewrite)",
-))
 
 
 def _same_totals(case: Case) -> list[int]:
@@ -157,7 +140,8 @@ def _keras_layer(case: Case) -> tuple[str, str | None]:
 
 
 def _eigen_conv3d_negative_same(case: Case) -> bool:
-    return (case.rank == 3 and case.dtype in ("float16", "float64") and _keras_layer(case)[1] == "same"
+    return (case.rank == 3 and case.dtype in ("float16", "float64") and case.layout == "channels_last"
+            and _keras_layer(case)[1] == "same"
             and any(int(t / 2) < 0 for t in _same_totals(case)))
 
 
@@ -182,7 +166,8 @@ register(Divergence(
     requires=TF_BACKEND,
     op="conv",
     applies=_eigen_conv3d_negative_same,
-    when="Conv3D 'same' in float16/float64 (TF's Eigen kernel) where stride exceeds the window extent so "
+    when="Conv3D 'same', channels_last, in float16/float64 (TF's Eigen kernel) where stride exceeds the window "
+         "extent so "
          "the 'same' total (ceil(n/s)-1)*s + d*(k-1) + 1 - n is -2 or less on some dim",
     spec="'same' padding is max(total, 0) split before/after; windows start at i*s - before",
     behaviour="the total is not clamped at 0: before = trunc(total/2) is negative, so every window on that "
@@ -190,6 +175,25 @@ register(Divergence(
     predict=tf_conv3d_negative_same,
     example=lambda: Case("conv", np.arange(6.0).reshape(1, 1, 1, 2, 3), weight=np.ones((1, 1, 1, 2, 1)),
                          stride=(1, 1, 3), padding="same", layout="channels_last"),
+))
+
+
+# registered after the Conv3D entry: it moves the bias of whatever that entry predicts
+register(Divergence(
+    id="keras-conv-bias-on-last-axis",
+    target="keras",
+    requires={"keras": ">=3.7", "tensorflow": ">=2.12"},
+    op="conv",
+    applies=_bias_lands_on_last_axis,
+    when="channels_first, with a bias, when the output's last spatial size equals C_out > 1",
+    spec="bias[o] is added to every element of output channel o",
+    behaviour="bias[j] is added at position j of the last spatial axis instead: keras.ops.add turns x + b "
+              "into tf.nn.bias_add, which assumes the bias belongs to the last axis whenever its length "
+              "matches (keras.ops.add(zeros((1, 2, 2)), [1, 2] as (1, 2, 1)) gives [[1, 2], [1, 2]])",
+    predict=keras_bias_on_last_axis,
+    example=lambda: Case("conv", np.zeros((1, 1, 2), np.float32), weight=np.zeros((2, 1, 1), np.float32),
+                         bias=np.array([1.0, 2.0], np.float32), layout="channels_first"),
+    link="https://github.com/keras-team/keras/pull/20386 (introduced the bias_add rewrite)",
 ))
 
 

@@ -16,6 +16,10 @@ from ..cases import Case
 from ..executor import Outcome, worker_for
 
 
+class NotExpressible(Exception):
+    """The target's API has no way to write this case (e.g. Keras pooling with explicit padding)."""
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What a target can express for one op; strategies draw mostly inside it (the adapter decides)."""
@@ -94,6 +98,23 @@ class Target:
 
     def run(self, case: Case) -> Outcome:
         return self.run_program(self.program(case), case.arrays())
+
+    def error_program(self, case: Case, rank: int) -> str:
+        """The target's call for a case the spec may reject (the error contract, `conformance/errors.py`).
+
+        Parameters go through as the case gives them, unvalidated (`program` resolves them with the
+        reference, which raises for invalid ones); `rank` is the spatial rank of the API called
+        (F.max_pool{rank}d, MaxPooling{rank}D), which a wrong-rank input does not reveal. Raises
+        NotExpressible where the target's API cannot write the case. By default `program`, which for a
+        reference-API module passes the arguments through as given.
+        """
+        if self.capabilities(case.op) is None:
+            raise NotExpressible(f"{self.name} has no {case.op}")
+        return self.program(case)
+
+    def run_error(self, case: Case, rank: int) -> Outcome:
+        """Run `error_program` in the target's worker, so a crash or hang is an outcome, not the end."""
+        return self.run_program(self.error_program(case, rank), case.arrays())
 
     def run_program(self, program: str, arrays: dict | None = None) -> Outcome:
         return worker_for(self.name, self.worker_env).run(program, arrays or {})

@@ -224,3 +224,75 @@ class KerasTarget(Target):
             "claimed_shape = tuple(layer.compute_output_shape(x_in.shape))\n"
             f"actual = {from_layout.format('to_numpy(y)')}\n"
         )
+
+    def error_program(self, case: Case, rank: int) -> str:
+        """The layer call with the case's parameters passed through unvalidated (Target.error_program).
+
+        Explicit numeric padding, dilation in pooling, ceil_mode and divisor_override have no Keras form
+        (NotExpressible). What compute_output_shape says comes back as `claimed_shape` (or the error it
+        raises, as text), since Keras' shape inference and its kernels can disagree on invalid input."""
+        from . import NotExpressible
+
+        if self.capabilities(case.op) is None:
+            raise NotExpressible(f"Keras has no {case.op} layer")
+        if case.op in ("dense", "relu", "leaky_relu", "sigmoid", "tanh"):
+            return self._program_dense_activation(case)
+        one = (lambda v: v[0] if rank == 1 and isinstance(v, tuple) and len(v) == 1 else v)
+        flat = (lambda v: [u for w in v for u in flat(w)] if isinstance(v, (tuple, list)) else [v])
+        lines = ["import keras",
+                 "to_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray  # Keras 2 has no ops"]
+        if case.op in ("max_pool", "avg_pool", "conv"):
+            padding = case.padding
+            if isinstance(padding, str) and padding.lower() in ("valid", "same", "causal"):
+                mode = padding.lower()
+            elif all(v == 0 for v in flat(padding)):
+                mode = "valid"
+            else:
+                try:
+                    mode = self.keras_conv_padding(case) if case.op == "conv" else self.keras_padding(case)
+                except (ValueError, TypeError):
+                    mode = None
+            if mode is None:
+                raise NotExpressible(f"Keras {case.op} pads only as 'valid' or 'same'; padding {padding!r} "
+                                     "has no Keras form")
+        if case.op in ("max_pool", "avg_pool"):
+            if any(d != 1 for d in flat(case.dilation)):
+                raise NotExpressible(f"Keras pooling has no dilation; got dilation {case.dilation!r}")
+            if case.ceil_mode or case.divisor_override is not None:
+                raise NotExpressible("Keras pooling has no ceil_mode or divisor_override")
+            if case.op == "avg_pool" and mode == "same" and case.count_include_pad:
+                raise NotExpressible("Keras AveragePooling 'same' leaves padding out of the divisor "
+                                     "(count_include_pad=False only)")
+            layer = LAYER[case.op].format(r=rank)
+            kw = {"pool_size": one(case.kernel_size), "strides": one(case.stride), "padding": mode}
+        elif case.op == "zero_pad":
+            layer, padding = LAYER[case.op].format(r=rank), case.padding
+            if rank == 1 and isinstance(padding, tuple) and len(padding) == 1:
+                padding = padding[0]  # ZeroPadding1D takes an int or one (before, after) pair
+            kw = {"padding": padding}
+        elif case.op == "conv":
+            layer = f"Conv{rank}D"
+            kw = {"filters": case.weight.shape[0], "kernel_size": one(tuple(case.weight.shape[2:])),
+                  "strides": 1 if case.stride is None else one(case.stride), "padding": mode,
+                  "dilation_rate": one(case.dilation), "groups": case.groups,
+                  "use_bias": case.bias is not None}
+        else:
+            layer, kw = LAYER[case.op].format(r=rank), {"keepdims": True}
+        kw.update(data_format=case.layout, dtype=case.dtype)
+        args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
+        lines += [f"layer = keras.layers.{layer}({args})",
+                  f"x_in = {'np.moveaxis(x, 1, -1)' if case.layout == 'channels_last' else 'x'}"]
+        if case.op == "conv":
+            axes = (*range(2, case.weight.ndim), 1, 0)
+            weights = "[kernel, bias]" if case.bias is not None else "[kernel]"
+            lines += ["layer.build(x_in.shape)",
+                      f"kernel = np.transpose(weight, {axes!r})  # (C_out, C_in/groups, *k) -> (*k, C_in/groups, C_out)",
+                      f"layer.set_weights({weights})"]
+        from_layout = "np.moveaxis({}, -1, 1)" if case.layout == "channels_last" else "{}"
+        lines += ["y = layer(x_in)",
+                  f"actual = {from_layout.format('to_numpy(y)')}",
+                  "try:  # Keras' shape inference, which can disagree with its kernels on invalid input",
+                  "    claimed_shape = tuple(layer.compute_output_shape(x_in.shape))",
+                  "except Exception as err:",
+                  "    claimed_shape = f'raises {type(err).__name__}: {err}'"]
+        return "\n".join(lines) + "\n"

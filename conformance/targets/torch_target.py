@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..cases import Case
-from . import Capabilities, Target
+from . import Capabilities, NotExpressible, Target
 
 _HALF = ("float16", "bfloat16")
 _POOL_DTYPES = ("float32", "float64", *_HALF)
@@ -137,6 +137,84 @@ class TorchTarget(Target):
             f"t = {to_torch}\n"
             f"actual = {call}{from_torch}\n"
         )
+
+    def error_program(self, case: Case, rank: int) -> str:
+        """The F.* call with the case's parameters passed through unvalidated (see Target.error_program)."""
+        if self.capabilities(case.op) is None:
+            raise NotExpressible(f"torch has no {case.op}")
+        if case.op in ("dense", "relu", "leaky_relu", "sigmoid", "tanh"):
+            return self._program_conv_dense_activation(case)  # passes the arrays through as they are
+        to_torch, from_torch = _conversions(case.dtype)
+        lines = ["import torch", "import torch.nn.functional as F", f"t = {to_torch}"]
+        if case.op == "conv":
+            lines += [f"{name[0]} = torch.from_numpy({name})" for name in ("weight", "bias")
+                      if getattr(case, name) is not None]
+            b = "b" if case.bias is not None else "None"
+            stride = 1 if case.stride is None else _raw(case.stride, rank)
+            call = (f"F.conv{rank}d(t, w, {b}, stride={stride!r}, padding={_raw_padding(case, rank)!r}, "
+                    f"dilation={_raw(case.dilation, rank)!r}, groups={case.groups!r})")
+        elif case.op == "zero_pad":
+            call = f"F.pad(t, {_raw_pad_list(case.padding, rank)!r}, mode='constant', value=0.0)"
+        elif case.op in ("adaptive_max_pool", "adaptive_avg_pool"):
+            call = f"F.{case.op}{rank}d(t, {_raw(case.output_size, rank)!r})"
+        elif case.op in ("global_max_pool", "global_avg_pool"):
+            call = f"F.adaptive_{case.op.split('_')[1]}_pool{rank}d(t, 1)"
+        else:  # max_pool, avg_pool, lp_pool
+            kw = {k: _raw(v, rank) for k, v in case.kwargs().items()}
+            if case.op in ("avg_pool", "lp_pool") and "dilation" in kw:
+                raise NotExpressible(f"F.{case.op}{rank}d has no dilation; got dilation {case.dilation!r}")
+            if case.op == "avg_pool" and case.divisor_override is not None and rank == 1:
+                raise NotExpressible("F.avg_pool1d has no divisor_override")
+            if "padding" in kw:
+                kw["padding"] = _raw_padding(case, rank)
+                if case.op == "lp_pool" and kw.pop("padding") != 0:
+                    raise NotExpressible(f"F.lp_pool{rank}d takes no padding; got padding {case.padding!r}")
+            args = "".join(f", {k}={v!r}" for k, v in kw.items() if k != "norm_type")
+            if case.op == "lp_pool":
+                args = f", {case.norm_type!r}{args}"
+            call = f"F.{case.op}{rank}d(t{args})"
+        lines.append(f"actual = {call}{from_torch}")
+        return "\n".join(lines) + "\n"
+
+
+def _raw(value, rank: int):
+    """A parameter as a user writes it for F.*{rank}d: a 1-tuple in 1-D becomes its int."""
+    return value[0] if rank == 1 and isinstance(value, tuple) and len(value) == 1 else value
+
+
+def _raw_padding(case: Case, rank: int):
+    """torch's padding argument for a possibly invalid case: ints go through unchecked; pairs must be
+    symmetric; 'valid' (and, for conv, 'same') go through; pooling 'same' only where it resolves symmetrically."""
+    padding = case.padding
+    if isinstance(padding, str):
+        if case.op == "conv" and padding.lower() in ("valid", "same"):
+            return padding.lower()
+        if padding.lower() == "valid":
+            return 0
+        try:
+            pads = case.pads
+        except (ValueError, TypeError) as err:
+            raise NotExpressible(f"padding {padding!r} does not resolve ({err}); torch takes ints") from None
+        if any(b != a for b, a in pads):
+            raise NotExpressible(f"torch pads symmetrically; {padding!r} resolves to {pads}")
+        return _raw(tuple(b for b, _ in pads), rank)
+    if isinstance(padding, (tuple, list)) and any(isinstance(p, (tuple, list)) for p in padding):
+        if any(not isinstance(p, (tuple, list)) or len(p) != 2 or p[0] != p[1] for p in padding):
+            raise NotExpressible(f"torch pads symmetrically; got (before, after) pairs {tuple(padding)!r}")
+        return _raw(tuple(p[0] for p in padding), rank)
+    return _raw(padding, rank)
+
+
+def _raw_pad_list(padding, rank: int) -> tuple:
+    """F.pad's flat list, last dim first, for a zero_pad padding argument taken as given."""
+    if isinstance(padding, str):
+        if padding.lower() == "valid":
+            return (0, 0) * rank
+        raise NotExpressible(f"F.pad takes numbers, not {padding!r}")
+    if not isinstance(padding, (tuple, list)):
+        return (padding, padding) * rank
+    pairs = [tuple(p) if isinstance(p, (tuple, list)) else (p, p) for p in padding]
+    return tuple(v for pair in reversed(pairs) for v in pair)
 
 
 def _conversions(dtype: str) -> tuple[str, str]:
