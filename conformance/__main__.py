@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         argv, pytest_args = argv[:cut], argv[cut + 1:]
     parser = argparse.ArgumentParser(prog="python -m conformance")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("docs", help="regenerate docs/divergences.md from the registry")
+    commands.add_parser("docs", help="regenerate docs/divergences.md and docs/errors.md from the registries")
     report = commands.add_parser(
         "report", help="run the suite and write report.json, report.md and index.html (or merge reports)",
         description="Run `pytest --pyargs conformance` with the arguments after `--` and write DIR/report.json, "

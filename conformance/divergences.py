@@ -25,7 +25,7 @@ class Divergence:
     id: str
     target: str  # Target.name
     requires: dict[str, str]  # package -> PEP 440 specifier, e.g. {"torch": ">=2.0"}
-    op: str
+    op: str | tuple[str, ...]
     applies: Callable[[Case], bool]
     when: str  # the predicate in words
     spec: str
@@ -37,6 +37,10 @@ class Divergence:
     # bool mask (output-shaped) marks the elements left unchecked, and everywhere else `predict` holds.
     # The example must still differ from the spec inside the mask, so a fix is noticed.
     unpredictable: Callable[[Case], np.ndarray] | None = None
+
+    @property
+    def ops(self) -> tuple[str, ...]:
+        return self.op if isinstance(self.op, tuple) else (self.op,)
 
     def in_range(self, versions: dict[str, str]) -> bool:
         for package, spec in self.requires.items():
@@ -68,7 +72,7 @@ def matching(target_name: str, versions: dict[str, str], case: Case) -> list[Div
     receives the previous one's output, starting from the spec's.
     """
     return [d for d in REGISTRY
-            if d.target == target_name and d.op == case.op and d.in_range(versions) and d.applies(case)]
+            if d.target == target_name and case.op in d.ops and d.in_range(versions) and d.applies(case)]
 
 
 def predicted_output(found: list[Divergence], case: Case, spec: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

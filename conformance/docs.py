@@ -1,4 +1,5 @@
-"""Generated documentation: docs/divergences.md from the divergence registry.
+"""Generated documentation: docs/divergences.md from the divergence registry, docs/errors.md from the
+error-contract registry.
 
 `python -m conformance docs` rewrites the files; a test fails while they are out of date.
 """
@@ -29,7 +30,7 @@ def _entry(d: Divergence) -> list[str]:
         f"## `{d.id}`",
         "",
         f"- **target**: {d.target} ({requires})",
-        f"- **op**: `{d.op}`",
+        f"- **op**: {', '.join(f'`{op}`' for op in d.ops)}",
         f"- **when**: {d.when}",
         f"- **spec**: {d.spec}",
         f"- **instead**: {d.behaviour}",
@@ -59,12 +60,29 @@ def render_divergences() -> str:
         "recorded, and its example must still reproduce on the versions in its range.",
         "",
     ]
-    for d in sorted(REGISTRY, key=lambda d: (d.target, d.op, d.id)):
+    for d in sorted(REGISTRY, key=lambda d: (d.target, d.ops, d.id)):
         lines += _entry(d)
+    from .known.defaults import markdown_table
+
+    lines += [
+        "## Default negative slopes of leaky_relu",
+        "",
+        "Not a departure from the spec (the reference has no default slope) but a porting hazard: the",
+        "frameworks' defaults disagree. Each row is measured on every run by",
+        "`conformance/test_dense.py::test_leaky_relu_default_slope`.",
+        "",
+        markdown_table(),
+    ]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-GENERATED = {"divergences.md": render_divergences}
+def _render_errors() -> str:
+    from .errors import render_errors  # the error contract's matrix, from its registry (no framework needed)
+
+    return render_errors()
+
+
+GENERATED = {"divergences.md": render_divergences, "errors.md": _render_errors}
 
 
 def write_docs(directory: Path = DOCS_DIR) -> list[Path]:

@@ -19,8 +19,8 @@ Every call runs in the target's worker process (`Target.run_error`), so a SIGFPE
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import numpy as np
 from packaging.specifiers import SpecifierSet
@@ -47,7 +47,7 @@ class ErrorInput:
 
     def describe(self) -> str:
         """The call, ONNX-style: input shape and dtype, weight/bias shapes, attributes."""
-        return self.case.describe().replace(" [channels_first]", "")
+        return self.case.describe().replace(" [channels_first]", "").replace(", )", ")")
 
     def __repr__(self) -> str:
         return f"<error input {self.id}>"
@@ -146,8 +146,9 @@ def error_inputs_max_pool() -> Iterator[ErrorInput]:
     - dilation-negative: X (1, 1, 4), kernel_shape [2], strides [1], dilations [-1]
     - kernel-rank-mismatch: X (1, 1, 4), the 1-D pool, kernel_shape [2, 2]
     - input-rank-6:      X (1, 1, 2, 2, 2, 2) (four spatial dims), the 3-D pool, kernel_shape [2, 2, 2]
-    - int-window-of-padding-only: X (1, 1, 1) int32, kernel_shape [2], strides [1], pads [1, 1],
-      dilations [2]: the one window reads pad, pad (extent 3 over [pad, x, pad]); an integer has no -inf
+    - int-window-of-padding-only: X (1, 1, 1, 1) int32, kernel_shape [2, 2], strides [1, 1], pads 1 per
+      side, dilations [2, 2]: the one window reads only padding (extent 3 over [pad, x, pad] per dim, taps
+      0 and 2); an integer has no -inf to return
     """
     yield from _pool_common("max_pool")
     P = "max_pool"
@@ -168,8 +169,8 @@ def error_inputs_max_pool() -> Iterator[ErrorInput]:
     yield _in("kernel-rank-mismatch", Case(P, _x(1, 1, 4), kernel_size=(2, 2)), "rank", 1, "kernel", 2)
     yield _in("input-rank-6", Case(P, _x(1, 1, 2, 2, 2, 2), kernel_size=(2, 2, 2)), "rank", 3, "ndim", 6)
     yield _in("int-window-of-padding-only",
-              Case(P, _x(1, 1, 1, dtype="int32"), kernel_size=(2,), stride=(1,), padding=1, dilation=(2,)),
-              "integer", 1, "window", "padding", "integer")
+              Case(P, _x(1, 1, 1, 1, dtype="int32"), kernel_size=(2, 2), stride=(1, 1), padding=1,
+                   dilation=(2, 2)), "integer", 2, "window", "padding", "integer")
 
 
 def error_inputs_avg_pool() -> Iterator[ErrorInput]:
@@ -437,9 +438,9 @@ class ErrorBehaviour:
 
     def mismatches(self, seen: Observed) -> list[str]:
         """How `seen` differs from the record (empty if it matches)."""
-        problems = []
         if seen.kind != self.kind:
-            problems.append(f"kind: recorded {self.kind!r}, observed {seen.kind!r}")
+            return [f"kind: recorded {self.kind!r}, observed {seen.kind!r}"]
+        problems = []
         if self.exc_type and seen.exc_type != self.exc_type:
             problems.append(f"exception type: recorded {self.exc_type}, observed {seen.exc_type}")
         if not _fits(self.detail, seen.detail):
@@ -458,8 +459,29 @@ def _fits(pattern: str, text: str) -> bool:
 
 
 REGISTRY: list[ErrorBehaviour] = []
-# The target labels the records were taken on (docs column headers).
-RECORDED_ON: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One column of docs/errors.md: a target on the versions its records were taken on."""
+
+    target: str  # Target.name
+    label: str  # the versions observed, e.g. "keras 3.15.1 (tensorflow 2.21.0)"
+    requires: dict[str, str]  # the range the column's records hold for
+
+    def entries(self, error_input_id: str) -> list[ErrorBehaviour]:
+        """The column's records for one error input: its range's, and the adapter's (no range)."""
+        return [e for e in REGISTRY if e.target == self.target and e.error_input == error_input_id
+                and (e.requires == self.requires or not e.requires)]
+
+
+RECORDINGS: list[Recording] = []
+
+
+def recording(target: str, label: str, requires: dict[str, str]) -> dict[str, str]:
+    """Declare a column (a target and version range records are taken for); returns `requires`."""
+    RECORDINGS.append(Recording(target, label, requires))
+    return requires
 
 
 def record(target: str, requires: dict[str, str], error_input: str, kind: str, exc_type: str = "",
@@ -482,13 +504,16 @@ def recorded(target_name: str, versions: dict[str, str], error_input_id: str) ->
 def suggest(target, ei: ErrorInput, seen: Observed) -> str:
     """A `record(...)` line for errors_known.py that matches what was observed."""
     detail = seen.detail
-    if seen.kind == "raises":
-        detail = re.sub(r"'(\w+?)_\d+'", r"'\1_…'", detail)  # Keras layer names carry a counter
-    args = [repr(target.name), repr(target.versions()), repr(ei.id), repr(seen.kind)]
+    if seen.kind == "raises":  # Keras layer names carry a counter; TF's messages a source line
+        detail = re.sub(r"(['\"])(\w+?)_\d+\1", "\\1\\2_…\\1", detail)
+        detail = re.sub(r"\bLayer \w+ weight shape", "Layer … weight shape", detail)
+        detail = re.sub(r"\.cc:\d+", ".cc:…", detail)
+    requires = {p: f">={v.split('+')[0]}" for p, v in target.versions().items()}
+    args = [repr(target.name), repr(requires), repr(ei.id), repr(seen.kind)]
     if seen.exc_type:
         args.append(f"exc_type={seen.exc_type!r}")
     args.append(f"detail={detail!r}")
-    if seen.claimed:
+    if seen.claimed and seen.kind == "returns_empty":
         args.append(f"claimed={seen.claimed!r}")
     return f"record({', '.join(args)})"
 
@@ -510,16 +535,8 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _cell(entries: list[ErrorBehaviour], common: dict[str, str]) -> str:
-    if not entries:
-        return "not recorded"
-    parts = []
-    for e in entries:
-        text = _CELL[e.kind](e)
-        if e.requires != common:
-            text = f"({', '.join(f'{p} {s}' for p, s in e.requires.items())}) {text}"
-        parts.append(text)
-    return _md("<br>".join(parts))
+def _cell(entries: list[ErrorBehaviour]) -> str:
+    return _md("<br>".join(_CELL[e.kind](e) for e in entries)) if entries else "not recorded"
 
 
 def _reference_cell(ei: ErrorInput) -> str:
@@ -530,12 +547,7 @@ def _reference_cell(ei: ErrorInput) -> str:
 
 
 def render_errors() -> str:
-    targets = list(RECORDED_ON)
-    common = {}
-    for t in targets:
-        ranges = [e.requires for e in REGISTRY if e.target == t]
-        common[t] = max(ranges, key=ranges.count) if ranges else {}
-    heads = [f"{RECORDED_ON[t]}" for t in targets]
+    heads = [r.label for r in RECORDINGS]
     lines = [
         "# The error contract",
         "",
@@ -549,9 +561,10 @@ def render_errors() -> str:
         "A **bold** cell is a divergence: the target accepts an input the spec rejects (returns an empty array",
         "or a result) or dies on it. *not expressible*: the target's API has no way to write the call.",
         "",
-        "Columns were recorded on: "
-        + "; ".join(f"{t}: {RECORDED_ON[t]} ({', '.join(f'{p} {s}' for p, s in common[t].items())})"
-                    for t in targets) + ".",
+        "Columns (each recorded on the versions in its header; its records hold for the range given):",
+        *(f"- {r.target}: {r.label}, records for {', '.join(f'{p} {s}' for p, s in r.requires.items())}"
+          for r in RECORDINGS),
+        "",
         "Inputs are `x = 1, 2, 3, ...` in the shape shown (float32 unless noted), weights ones; calls are",
         "channels-first, with the API of the rank shown (F.max_pool1d, MaxPooling1D, ...).",
         "",
@@ -563,10 +576,10 @@ def render_errors() -> str:
                   "|---|---|---|---|" + "---|" * len(heads)]
         for ei in (e for e in ERROR_INPUTS if e.op == op):
             rule = f"*target limit*: {ei.rule}" if ei.target_limit else ei.rule
-            cells = [f"`{ei.id.split('/', 1)[1]}`", _md(rule), f"`{_md(ei.describe())}` ({ei.rank}-D API)",
+            api = f" ({ei.rank}-D API)" if ei.rank else ""
+            cells = [f"`{ei.id.split('/', 1)[1]}`", _md(rule), f"`{_md(ei.describe())}`{api}",
                      _reference_cell(ei)]
-            for t in targets:
-                cells.append(_cell([e for e in REGISTRY if e.target == t and e.error_input == ei.id], common[t]))
+            cells += [_cell(r.entries(ei.id)) for r in RECORDINGS]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     divergent = [e for e in REGISTRY if e.kind in ("returns_empty", "returns_result", "crashes", "hangs")]
@@ -574,7 +587,8 @@ def render_errors() -> str:
     for e in divergent:
         ei = BY_ID[e.error_input]
         requires = ", ".join(f"{p} {s}" for p, s in e.requires.items())
-        claimed = f"; compute_output_shape: {e.claimed}" if e.claimed else ""
+        claimed = "" if not e.claimed else "; compute_output_shape " + (
+            e.claimed.rstrip(".") if e.claimed.startswith("raises") else f"says {e.claimed}")
         lines.append(_md(f"- `{e.error_input}` on {e.target} ({requires}): {e.describe()}{claimed}. "
                          f"Rule: {ei.rule}. Call: `{ei.describe()}`.") + (f" {e.note}" if e.note else ""))
     lines.append("")
@@ -582,10 +596,11 @@ def render_errors() -> str:
     if notes:
         lines += ["## Notes", ""]
         for e in notes:
-            lines.append(f"- `{e.error_input}` on {e.target}: {e.note}")
+            requires = ", ".join(f"{p} {s}" for p, s in e.requires.items()) or "every version"
+            lines.append(f"- `{e.error_input}` on {e.target} ({requires}): {e.note}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 # Records live in conformance/known/errors_known.py and register themselves on import.
-from .known import errors_known  # noqa: E402,F401
+from .known import errors_known  # noqa: F401

@@ -111,10 +111,11 @@ def divergence_records(ids: Iterable[str] = (), target_names: Iterable[str] = ()
 
     ids, names = set(ids), set(target_names)
     out = {}
-    for d in sorted(REGISTRY, key=lambda d: (d.target, d.op, d.id)):
+    for d in sorted(REGISTRY, key=lambda d: (d.target, d.ops, d.id)):
         if d.id not in ids and d.target not in names:
             continue
-        record = {"id": d.id, "target": d.target, "requires": dict(d.requires), "op": d.op, "when": d.when,
+        record = {"id": d.id, "target": d.target, "requires": dict(d.requires), "op": ", ".join(d.ops),
+                  "ops": list(d.ops), "when": d.when,
                   "spec": d.spec, "behaviour": d.behaviour, "link": d.link}
         try:
             example = d.example()
@@ -407,7 +408,7 @@ def render_markdown(report: dict) -> str:
                     f"- **when**: {d['when']}", f"- **spec**: {d['spec']}", f"- **instead**: {d['behaviour']}"]
             if d.get("link"):
                 out.append(f"- **upstream**: {d['link']}")
-            seen = [title_of(t) for t in targets if d["id"] in t["ops"].get(d["op"], {}).get("divergences", [])]
+            seen = [title_of(t) for t in targets if _hit(t, d)]
             if seen:
                 out.append(f"- **seen on**: {', '.join(seen)}")
             out.append("")
@@ -454,6 +455,16 @@ def _pc_notes(pc: dict) -> str:
 
 def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _hit(target: dict, d: dict) -> bool:
+    """Did this run's target record divergence `d` on any of its ops?"""
+    return any(d["id"] in target["ops"].get(op, {}).get("divergences", []) for op in d.get("ops", [d["op"]]))
+
+
+def _spec_link(op: str, report: dict) -> str:
+    code = f"<code>{_e(op)}</code>"
+    return f'<a href="#spec-{slug(op)}">{code}</a>' if op in report["spec"] else code
 
 
 def _first_line(text: str | None) -> str:
@@ -648,11 +659,11 @@ def render_html(report: dict) -> str:
     if not report["divergences"]:
         h.append("<p>None recorded for these targets.</p>")
     for d in report["divergences"].values():
-        seen = [t for t in targets if d["id"] in t["ops"].get(d["op"], {}).get("divergences", [])]
+        seen = [t for t in targets if _hit(t, d)]
         requires = ", ".join(f"{k} {v}" for k, v in d["requires"].items())
         h.append(f'<section class="block" id="div-{slug(d["id"])}"><h3><code>{_e(d["id"])}</code></h3><dl class="div">'
                  f"<dt>target</dt><dd>{_e(d['target'])} ({_e(requires)})</dd>"
-                 f'<dt>op</dt><dd><a href="#spec-{slug(d["op"])}"><code>{_e(d["op"])}</code></a></dd>'
+                 f'<dt>op</dt><dd>{", ".join(_spec_link(op, report) for op in d.get("ops", [d["op"]]))}</dd>'
                  f"<dt>when</dt><dd>{_e(d['when'])}</dd><dt>spec</dt><dd>{_e(d['spec'])}</dd>"
                  f"<dt>instead</dt><dd>{_e(d['behaviour'])}</dd>")
         if d.get("link"):

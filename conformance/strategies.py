@@ -31,6 +31,9 @@ def _dtype(name: str) -> np.dtype:
 def make_values(kind: str, seed: int, shape: tuple[int, ...], dtype: str) -> np.ndarray:
     """Deterministic values of a kind; representable in `dtype` so the float64 oracle sees the same input."""
     rng = np.random.default_rng(seed)
+    if np.dtype(_dtype(dtype)).kind in "iu":  # integer inputs: ties and signs, no NaN or inf to hold
+        low = 0 if np.dtype(dtype).kind == "u" else -9
+        return rng.integers(low, 10, size=shape).astype(dtype)
     if kind == "integers":
         values = rng.integers(-3, 4, size=shape).astype(np.float64)
     elif kind == "negative":

@@ -1,5 +1,676 @@
-"""What each target does with each error input (`conformance/errors.py`), recorded as data."""
+"""What each target does with each error input (`conformance/errors.py`), recorded as data.
+
+One `record(target, requires, error_input, kind, ...)` per target and error input, with the versions it
+holds for (`requires`, PEP 440 ranges over `Target.versions()`; empty for what the adapter decides, i.e.
+not expressible). Kinds: raises (exc_type, and `detail` the message's headline), returns_empty /
+returns_result (`detail` the output shape; a recorded divergence: the spec rejects the input), conforms
+(a target-limit input computed as the spec says), crashes (`detail` the signal), hangs, not_expressible
+(`detail` the adapter's reason). `…` in a detail stands for any text. `test_error_contract.py` fails when
+a target in the range behaves otherwise; a version no record covers is reported with the entry to add
+(`errors.suggest`). Regenerate docs/errors.md with `python -m conformance docs` after editing.
+
+Recorded on torch 2.13.0+cpu; keras 3.15.1 with tensorflow-cpu 2.21.0 (oneDNN on, TF's x86 default) and
+with the torch backend; keras 2.15.0 with tensorflow-cpu 2.15.1 (the tf215-keras2 tox env).
+"""
 
 from __future__ import annotations
 
-from ..errors import RECORDED_ON, record  # noqa: F401
+from ..errors import record, recording
+
+ADAPTER: dict[str, str] = {}  # not expressible: the adapter's decision, on every version
+TORCH = recording("torch", "torch 2.13.0", {"torch": ">=2.13"})
+KERAS_TF = recording("keras", "keras 3.15.1 (tensorflow 2.21.0)", {"keras": ">=3.15", "tensorflow": ">=2.21"})
+KERAS2_TF = recording("keras", "keras 2.15.0 (tensorflow 2.15.1)",
+                      {"keras": ">=2.15,<3", "tensorflow": ">=2.15,<2.16"})
+KERAS_TORCH = recording("keras", "keras 3.15.1 (torch 2.13.0)", {"keras": ">=3.15", "torch": ">=2.13"})
+
+# --- torch.nn.functional ---------------------------------------------------------------------------------
+
+record("torch", TORCH, "max_pool/output-zero", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() Invalid computed output size: 0")
+record("torch", TORCH, "max_pool/output-negative", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() Invalid computed output size: -1")
+record("torch", TORCH, "max_pool/output-zero-strided", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() Invalid computed output size: 0")
+record("torch", TORCH, "max_pool/stride-zero", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() stride must be greater than zero, but got 0")
+record("torch", TORCH, "max_pool/kernel-zero", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() kernel_size must be greater than zero, but got 0")
+record("torch", TORCH, "max_pool/padding-negative", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() padding must be non-negative, but got -1")
+record("torch", TORCH, "max_pool/pad-beyond-half-kernel", "raises", exc_type="RuntimeError",
+       detail=(
+           "max_pool1d() padding should be at most half of kernel size, but got padding=2 and "
+           "kernel_size=3"))
+record("torch", TORCH, "max_pool/unbatched-input", "returns_result",
+       detail="(1, 2)",
+       note=(
+           "torch reads a (C, L) input as one unbatched sample (documented); the spec's "
+           "API has no unbatched form, so a missing batch dim goes unnoticed."))
+record("torch", TORCH, "max_pool/output-zero-2d-height", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x1x3). Calculated output size: (1x0x2). Output size is too small")
+record("torch", TORCH, "max_pool/output-zero-2d-width", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x3x1). Calculated output size: (1x2x0). Output size is too small")
+record("torch", TORCH, "max_pool/kernel-exceeds-padded-input", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() Invalid computed output size: -2")
+record("torch", TORCH, "max_pool/stride-negative", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() stride must be greater than zero, but got -1")
+record("torch", TORCH, "max_pool/kernel-negative", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() kernel_size must be greater than zero, but got -2")
+record("torch", TORCH, "max_pool/dilation-zero", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() dilation must be greater than zero, but got 0")
+record("torch", TORCH, "max_pool/dilation-negative", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() dilation must be greater than zero, but got -1")
+record("torch", TORCH, "max_pool/kernel-rank-mismatch", "raises", exc_type="RuntimeError",
+       detail=(
+           "max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but got size"
+           " 2"))
+record("torch", TORCH, "max_pool/input-rank-6", "raises", exc_type="RuntimeError",
+       detail="non-empty 4D or 5D (batch mode) tensor expected for input")
+record("torch", TORCH, "max_pool/int-window-of-padding-only", "returns_result",
+       detail="(1, 1, 1, 1)",
+       note=("The window of padding only yields the dtype's minimum, -2147483648 for int32 (float input "
+             "gives -inf, as the spec says). max_pool1d has no integer kernel at all (NotImplementedError)."))
+record("torch", TORCH, "avg_pool/output-zero", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x1x1). Calculated output size: (1x1x0). Output size is too small")
+record("torch", TORCH, "avg_pool/output-negative", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x1x3). Calculated output size: (1x1x-1). Output size is too small")
+record("torch", TORCH, "avg_pool/output-zero-strided", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x1x2). Calculated output size: (1x1x0). Output size is too small")
+record("torch", TORCH, "avg_pool/stride-zero", "raises", exc_type="RuntimeError",
+       detail="stride should not be zero")
+record("torch", TORCH, "avg_pool/kernel-zero", "raises", exc_type="RuntimeError",
+       detail="stride should not be zero",
+       note="The stride defaults to the kernel, so a zero kernel is reported as a zero stride.")
+record("torch", TORCH, "avg_pool/padding-negative", "raises", exc_type="RuntimeError",
+       detail="pad must be non-negative, but got pad: -1")
+record("torch", TORCH, "avg_pool/pad-beyond-half-kernel", "raises", exc_type="RuntimeError",
+       detail=(
+           "pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and "
+           "dilation=1"))
+record("torch", TORCH, "avg_pool/unbatched-input", "returns_result",
+       detail="(1, 2)",
+       note="As for max_pool: (C, L) is taken as an unbatched sample.")
+record("torch", TORCH, "avg_pool/divisor-override-zero", "raises", exc_type="RuntimeError",
+       detail="divisor must be not zero")
+record("torch", TORCH, "avg_pool/divisor-override-negative", "returns_result",
+       detail="(1, 1, 1, 1)",
+       note="The window sum divided by -1: x = [[1, 2], [3, 4]] gives [[-10]].")
+record("torch", TORCH, "avg_pool/kernel-exceeds-input-3d", "raises", exc_type="RuntimeError",
+       detail="input image (T: 2 H: 2 W: 2) smaller than kernel size (kT: 3 kH: 3 kW: 3)")
+record("torch", TORCH, "lp_pool/norm-type-zero", "raises", exc_type="ZeroDivisionError",
+       detail="float division by zero",
+       note="A Python ZeroDivisionError from 1/p in torch.nn.functional, not an argument check.")
+record("torch", TORCH, "lp_pool/norm-type-negative", "returns_result",
+       detail="(1, 1, 2)",
+       note="(sum x^-1)^(1/-1), a harmonic-style mean: x = [1, 2, 3, 4] gives [0.667, 1.714].")
+record("torch", TORCH, "lp_pool/output-negative", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x1x3). Calculated output size: (1x1x-1). Output size is too small")
+record("torch", TORCH, "lp_pool/stride-zero", "raises", exc_type="RuntimeError",
+       detail="stride should not be zero")
+record("torch", TORCH, "lp_pool/kernel-zero", "raises", exc_type="RuntimeError",
+       detail="stride should not be zero",
+       note="The stride defaults to the kernel, so a zero kernel is reported as a zero stride.")
+record("torch", TORCH, "adaptive_max_pool/output-size-zero", "returns_empty",
+       detail="(1, 1, 0)",
+       note="An empty (N, C, 0) tensor instead of an error.")
+record("torch", TORCH, "adaptive_max_pool/output-size-negative", "raises", exc_type="RuntimeError",
+       detail="Trying to create tensor with negative dimension -1: [1, 1, 1, -1]")
+record("torch", TORCH, "adaptive_max_pool/empty-input", "raises", exc_type="RuntimeError",
+       detail=(
+           "adaptive_max_pool1d(): Expected input to have non-zero size for non-batch dimensions, but "
+           "input has sizes [1, 1, 0] with dimension 2 being empty"))
+record("torch", TORCH, "adaptive_max_pool/output-rank-mismatch", "raises", exc_type="RuntimeError",
+       detail="adaptive_max_pool1d() argument 'output_size' should contain one int (got 2)")
+record("torch", TORCH, "adaptive_avg_pool/output-size-zero", "returns_empty",
+       detail="(1, 1, 0)",
+       note="An empty (N, C, 0) tensor instead of an error.")
+record("torch", TORCH, "adaptive_avg_pool/output-size-negative", "raises", exc_type="RuntimeError",
+       detail=(
+           "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received "
+           "{1, -1}"),
+       note="The message names adaptive_avg_pool2d and output_size {1, -1}: the 1-D op runs as 2-D.")
+record("torch", TORCH, "adaptive_avg_pool/empty-input", "raises", exc_type="RuntimeError",
+       detail=(
+           "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but "
+           "input has sizes [1, 1, 1, 0] with dimension 3 being empty"))
+record("torch", TORCH, "adaptive_avg_pool/output-rank-mismatch", "raises", exc_type="RuntimeError",
+       detail="adaptive_avg_pool1d() argument 'output_size' should contain one int (got 2)")
+record("torch", TORCH, "zero_pad/padding-negative", "returns_result",
+       detail="(1, 1, 2)",
+       note="F.pad crops with negative pads (documented): [1, 2, 3, 4] becomes [2, 3].")
+record("torch", TORCH, "zero_pad/padding-negative-2d", "returns_result",
+       detail="(1, 1, 2, 2)",
+       note="F.pad crops every side by one: (1, 1, 4, 4) becomes (1, 1, 2, 2).")
+record("torch", TORCH, "zero_pad/padding-non-integer", "raises", exc_type="TypeError",
+       detail=(
+           "pad(): argument 'pad' (position 2) must be tuple of ints, but found element of type float at "
+           "pos 0"))
+record("torch", TORCH, "zero_pad/padding-rank-mismatch", "returns_result",
+       detail="(1, 3, 6)",
+       note=(
+           "F.pad pads the last len(pad)/2 dims, so a second pair pads the channel dim: (1, 1, 4) becomes"
+           " (1, 3, 6)."))
+record("torch", TORCH, "zero_pad/unbatched-input", "returns_result",
+       detail="(1, 6)",
+       note="F.pad pads the last dim of any tensor: (1, 4) becomes (1, 6).")
+record("torch", TORCH, "conv/kernel-exceeds-input", "raises", exc_type="RuntimeError",
+       detail=(
+           "Calculated padded input size per channel: (3). Kernel size: (5). Kernel size can't be greater"
+           " than actual input size"))
+record("torch", TORCH, "conv/kernel-exceeds-padded-input", "raises", exc_type="RuntimeError",
+       detail=(
+           "Calculated padded input size per channel: (4). Kernel size: (7). Kernel size can't be greater"
+           " than actual input size"))
+record("torch", TORCH, "conv/kernel-zero", "raises", exc_type="RuntimeError",
+       detail="kernel size should be greater than zero, but got kernel_height: 1 kernel_width: 0")
+record("torch", TORCH, "conv/stride-zero", "raises", exc_type="RuntimeError",
+       detail="non-positive stride is not supported")
+record("torch", TORCH, "conv/stride-negative", "raises", exc_type="RuntimeError",
+       detail="non-positive stride is not supported")
+record("torch", TORCH, "conv/dilation-zero", "raises", exc_type="RuntimeError",
+       detail="dilation should be greater than zero, but got [1, 0]")
+record("torch", TORCH, "conv/padding-negative", "raises", exc_type="RuntimeError",
+       detail="negative padding is not supported")
+record("torch", TORCH, "conv/groups-input-channels", "raises", exc_type="RuntimeError",
+       detail=(
+           "Given groups=2, weight of size [2, 1, 3], expected input[1, 3, 5] to have 2 channels, but got"
+           " 3 channels instead"))
+record("torch", TORCH, "conv/groups-output-channels", "raises", exc_type="RuntimeError",
+       detail=(
+           "Given groups=2, expected weight to be divisible by 2 at dimension 0, but got weight of size "
+           "[[3, 1, 3]] instead"))
+record("torch", TORCH, "conv/groups-zero", "raises", exc_type="RuntimeError",
+       detail="non-positive groups is not supported")
+record("torch", TORCH, "conv/weight-channel-mismatch", "raises", exc_type="RuntimeError",
+       detail=(
+           "Given groups=1, weight of size [2, 2, 3], expected input[1, 3, 5] to have 2 channels, but got"
+           " 3 channels instead"))
+record("torch", TORCH, "conv/bias-shape-mismatch", "raises", exc_type="RuntimeError",
+       detail=(
+           "Given weight of size [2, 3, 3], expected bias to be 1-dimensional with 2 elements, but got "
+           "bias of size [3] instead"))
+record("torch", TORCH, "conv/unbatched-input", "returns_result",
+       detail="(2, 3)",
+       note="F.conv1d reads (C, L) as one unbatched sample (documented): (3, 5) gives (2, 3).")
+record("torch", TORCH, "conv/same-strided", "raises", exc_type="RuntimeError",
+       detail="padding='same' is not supported for strided convolutions")
+record("torch", TORCH, "conv/stride-with-dilation", "conforms",
+       detail="(1, 1, 3)")
+record("torch", TORCH, "dense/in-features-mismatch", "raises", exc_type="RuntimeError",
+       detail="mat1 and mat2 shapes cannot be multiplied (2x3 and 5x4)")
+record("torch", TORCH, "dense/weight-rank", "returns_result",
+       detail="(2,)",
+       note="F.linear with a 1-D weight is a matrix-vector product: (2, 3) @ (3,) gives (2,).")
+record("torch", TORCH, "dense/bias-shape-mismatch", "returns_result",
+       detail="(2, 4)",
+       note="A (1,) bias broadcasts over the 4 output features.")
+
+# --- Keras layers on TensorFlow ---------------------------------------------------------------------------
+
+record("keras", KERAS_TF, "max_pool/output-zero", "crashes",
+       detail="SIGFPE",
+       note=("TF's oneDNN MaxPool (TF_ENABLE_ONEDNN_OPTS=1, the x86 default the adapter pins) kills the "
+             "process with SIGFPE when the last spatial dim's output size is 0 (n - k + s == 0); plain "
+             "tf.nn.max_pool1d does too. With oneDNN off, for float64, or on TF 2.15 the call returns an "
+             "empty array instead."))
+record("keras", KERAS_TF, "max_pool/output-negative", "raises", exc_type="InvalidArgumentError",
+       detail=(
+           "Computed output size would be negative: -1 [input_size: 3, effective_filter_size: 5, stride: "
+           "1]"))
+record("keras", KERAS_TF, "max_pool/output-zero-strided", "raises", exc_type="AbortedError",
+       detail=(
+           "Compute received an exception:Status: 2, message: could not create a descriptor for a pooling"
+           " forward propagation primitive, in file tensorflow/core/kernels/mkl/mkl_maxpooling_op.cc:…"),
+       note=("0 < n - k + s < s: oneDNN refuses the descriptor instead of reporting the output size (with "
+             "oneDNN off the call returns an empty array)."))
+record("keras", KERAS_TF, "max_pool/stride-zero", "raises", exc_type="InvalidArgumentError",
+       detail="Stride must be > 0, but got 0",
+       note=(
+           "The constructor accepts strides=0 (it checks value >= 0, see stride-negative); TF rejects it "
+           "at call time."))
+record("keras", KERAS_TF, "max_pool/kernel-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including "
+           "values {0} that do not satisfy `value > 0`"))
+record("keras", ADAPTER, "max_pool/padding-negative", "not_expressible",
+       detail="Keras max_pool pads only as 'valid' or 'same'; padding -1 has no Keras form")
+record("keras", ADAPTER, "max_pool/pad-beyond-half-kernel", "not_expressible",
+       detail="Keras max_pool pads only as 'valid' or 'same'; padding 2 has no Keras form")
+record("keras", KERAS_TF, "max_pool/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           "Input 0 with name 'None' of layer 'max_pooling1d_…' is incompatible with the layer: expected "
+           "ndim=3, found ndim=2. Full shape received: (1, 4)"))
+record("keras", KERAS_TF, "max_pool/output-zero-2d-height", "returns_empty",
+       detail="(1, 1, 0, 2)",
+       claimed=(
+           "raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1"
+           " 1 1 3]`, `pool_size=[2 2]`, `strides=(1, 1)`, `padding=valid`."),
+       note=(
+           "Output (0, 2): with the zero in the height the same kernel returns an empty array; "
+           "MaxPooling3D with a zero depth does too."))
+record("keras", KERAS_TF, "max_pool/output-zero-2d-width", "crashes",
+       detail="SIGFPE",
+       note=(
+           "Output (2, 0): the zero is in the last spatial dim, as in 1-D (which TF runs as 2-D with "
+           "height 1)."))
+record("keras", ADAPTER, "max_pool/kernel-exceeds-padded-input", "not_expressible",
+       detail="Keras max_pool pads only as 'valid' or 'same'; padding 1 has no Keras form")
+record("keras", KERAS_TF, "max_pool/stride-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received strides=-1, including values "
+           "{-1} that do not satisfy `value >= 0`"))
+record("keras", KERAS_TF, "max_pool/kernel-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `pool_size` argument must be a tuple of 1 integers. Received pool_size=-2, including "
+           "values {-2} that do not satisfy `value > 0`"))
+record("keras", ADAPTER, "max_pool/dilation-zero", "not_expressible",
+       detail="Keras pooling has no dilation; got dilation (0,)")
+record("keras", ADAPTER, "max_pool/dilation-negative", "not_expressible",
+       detail="Keras pooling has no dilation; got dilation (-1,)")
+record("keras", KERAS_TF, "max_pool/kernel-rank-mismatch", "raises", exc_type="ValueError",
+       detail="The `pool_size` argument must be a tuple of 1 integers. Received pool_size=(2, 2)")
+record("keras", KERAS_TF, "max_pool/input-rank-6", "raises", exc_type="ValueError",
+       detail=(
+           "Input 0 with name 'None' of layer 'max_pooling3d' is incompatible with the layer: expected "
+           "ndim=5, found ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)"))
+record("keras", ADAPTER, "max_pool/int-window-of-padding-only", "not_expressible",
+       detail="Keras pooling has no dilation; got dilation (2, 2)")
+record("keras", KERAS_TF, "avg_pool/output-zero", "returns_empty",
+       detail="(1, 1, 0)",
+       claimed=(
+           "raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1"
+           " 1 1]`, `pool_size=[2]`, `strides=(1,)`, `padding=valid`."),
+       note="compute_output_shape rejects what the layer call accepts.")
+record("keras", KERAS_TF, "avg_pool/output-negative", "raises", exc_type="InvalidArgumentError",
+       detail=(
+           "Computed output size would be negative: -1 [input_size: 3, effective_filter_size: 5, stride: "
+           "1]"))
+record("keras", KERAS_TF, "avg_pool/output-zero-strided", "returns_empty",
+       detail="(1, 1, 0)",
+       claimed=(
+           "raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1"
+           " 1 2]`, `pool_size=[3]`, `strides=(2,)`, `padding=valid`."),
+       note="compute_output_shape rejects what the layer call accepts.")
+record("keras", KERAS_TF, "avg_pool/stride-zero", "raises", exc_type="InvalidArgumentError",
+       detail="Stride must be > 0, but got 0",
+       note="The constructor accepts strides=0 (it checks value >= 0); TF rejects it at call time.")
+record("keras", KERAS_TF, "avg_pool/kernel-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including "
+           "values {0} that do not satisfy `value > 0`"))
+record("keras", ADAPTER, "avg_pool/padding-negative", "not_expressible",
+       detail="Keras avg_pool pads only as 'valid' or 'same'; padding -1 has no Keras form")
+record("keras", ADAPTER, "avg_pool/pad-beyond-half-kernel", "not_expressible",
+       detail="Keras avg_pool pads only as 'valid' or 'same'; padding 2 has no Keras form")
+record("keras", KERAS_TF, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           "Input 0 with name 'None' of layer 'average_pooling1d_…' is incompatible with the layer: "
+           "expected ndim=3, found ndim=2. Full shape received: (1, 4)"))
+record("keras", ADAPTER, "avg_pool/divisor-override-zero", "not_expressible",
+       detail="Keras pooling has no ceil_mode or divisor_override")
+record("keras", ADAPTER, "avg_pool/divisor-override-negative", "not_expressible",
+       detail="Keras pooling has no ceil_mode or divisor_override")
+record("keras", KERAS_TF, "avg_pool/kernel-exceeds-input-3d", "conforms",
+       detail="(1, 1, 2, 2, 2)")
+record("keras", ADAPTER, "lp_pool/norm-type-zero", "not_expressible",
+       detail="Keras has no lp_pool layer")
+record("keras", ADAPTER, "lp_pool/norm-type-negative", "not_expressible",
+       detail="Keras has no lp_pool layer")
+record("keras", ADAPTER, "lp_pool/output-negative", "not_expressible",
+       detail="Keras has no lp_pool layer")
+record("keras", ADAPTER, "lp_pool/stride-zero", "not_expressible",
+       detail="Keras has no lp_pool layer")
+record("keras", ADAPTER, "lp_pool/kernel-zero", "not_expressible",
+       detail="Keras has no lp_pool layer")
+record("keras", ADAPTER, "adaptive_max_pool/output-size-zero", "not_expressible",
+       detail="Keras has no adaptive_max_pool layer")
+record("keras", ADAPTER, "adaptive_max_pool/output-size-negative", "not_expressible",
+       detail="Keras has no adaptive_max_pool layer")
+record("keras", ADAPTER, "adaptive_max_pool/empty-input", "not_expressible",
+       detail="Keras has no adaptive_max_pool layer")
+record("keras", ADAPTER, "adaptive_max_pool/output-rank-mismatch", "not_expressible",
+       detail="Keras has no adaptive_max_pool layer")
+record("keras", ADAPTER, "adaptive_avg_pool/output-size-zero", "not_expressible",
+       detail="Keras has no adaptive_avg_pool layer")
+record("keras", ADAPTER, "adaptive_avg_pool/output-size-negative", "not_expressible",
+       detail="Keras has no adaptive_avg_pool layer")
+record("keras", ADAPTER, "adaptive_avg_pool/empty-input", "not_expressible",
+       detail="Keras has no adaptive_avg_pool layer")
+record("keras", ADAPTER, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
+       detail="Keras has no adaptive_avg_pool layer")
+record("keras", KERAS_TF, "zero_pad/padding-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `padding` argument must be a tuple of 2 integers. Received padding=-1, including values "
+           "{-1} that do not satisfy `value >= 0`"))
+record("keras", KERAS_TF, "zero_pad/padding-negative-2d", "raises", exc_type="InvalidArgumentError",
+       detail="Paddings must be non-negative: -1 -1",
+       note="ZeroPadding2D(-1) passes the constructor (ZeroPadding1D(-1) does not) and fails in TF's Pad.")
+record("keras", KERAS_TF, "zero_pad/padding-non-integer", "raises", exc_type="ValueError",
+       detail="The `padding` argument must be a tuple of 2 integers. Received padding=1.5")
+record("keras", KERAS_TF, "zero_pad/padding-rank-mismatch", "raises", exc_type="ValueError",
+       detail=(
+           "The `padding` argument must be a tuple of 2 integers. Received padding=((1, 1), (1, "
+           "1))including element (1, 1) of type <class 'tuple'>"))
+record("keras", KERAS_TF, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           "Input 0 with name 'None' of layer 'zero_padding1d_…' is incompatible with the layer: expected"
+           " ndim=3, found ndim=2. Full shape received: (1, 4)"))
+record("keras", KERAS_TF, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
+       detail=(
+           "Computed output size would be zero or negative. Received `inputs shape=(1, 1, 3)`, `kernel "
+           "shape=(5, 1, 1)`, `dilation_rate=[1]`, `strides=(1,)`, `padding=valid`."))
+record("keras", ADAPTER, "conv/kernel-exceeds-padded-input", "not_expressible",
+       detail="Keras conv pads only as 'valid' or 'same'; padding 1 has no Keras form")
+record("keras", KERAS_TF, "conv/kernel-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `kernel_size` argument must be a tuple of 1 integers. Received kernel_size=0, including "
+           "values {0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TF, "conv/stride-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received strides=0, including values "
+           "{0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TF, "conv/stride-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received strides=-1, including values "
+           "{-1} that do not satisfy `value > 0`"))
+record("keras", KERAS_TF, "conv/dilation-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `dilation_rate` argument must be a tuple of 1 integers. Received dilation_rate=0, "
+           "including values {0} that do not satisfy `value > 0`"))
+record("keras", ADAPTER, "conv/padding-negative", "not_expressible",
+       detail="Keras conv pads only as 'valid' or 'same'; padding -1 has no Keras form")
+record("keras", KERAS_TF, "conv/groups-input-channels", "raises", exc_type="ValueError",
+       detail=(
+           "The number of input channels must be evenly divisible by the number of groups. Received "
+           "groups=2, but the input has 3 channels (full input shape is (1, 3, 5))."))
+record("keras", KERAS_TF, "conv/groups-output-channels", "raises", exc_type="ValueError",
+       detail=(
+           "The number of filters must be evenly divisible by the number of groups. Received: groups=2, "
+           "filters=3."))
+record("keras", KERAS_TF, "conv/groups-zero", "raises", exc_type="ValueError",
+       detail="The number of groups must be a positive integer. Received: groups=0.")
+record("keras", KERAS_TF, "conv/weight-channel-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (3, 3, 2) is not compatible with provided weight shape (3, 2, 2).",
+       note="Keras builds the kernel from the input; the mismatch surfaces in set_weights.")
+record("keras", KERAS_TF, "conv/bias-shape-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (2,) is not compatible with provided weight shape (3,).")
+record("keras", KERAS_TF, "conv/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           "Kernel shape must have the same length as input, but received kernel of shape (3, 5, 2) and "
+           "input of shape (3, 5)."))
+record("keras", KERAS_TF, "conv/same-strided", "conforms",
+       detail="(1, 1, 3)")
+record("keras", KERAS_TF, "conv/stride-with-dilation", "raises", exc_type="ValueError",
+       detail=(
+           "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides=(2,) "
+           "and dilation_rate=(2,)"))
+record("keras", KERAS_TF, "dense/in-features-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (3, 4) is not compatible with provided weight shape (5, 4).",
+       note="Keras builds the kernel from the input; the mismatch surfaces in set_weights.")
+record("keras", KERAS_TF, "dense/weight-rank", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (3, 3) is not compatible with provided weight shape (3,).")
+record("keras", KERAS_TF, "dense/bias-shape-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (4,) is not compatible with provided weight shape (1,).")
+
+# --- Keras 2 (tf.keras 2.15) on TensorFlow 2.15 ------------------------------------------------------------
+
+record("keras", KERAS2_TF, "max_pool/output-zero", "returns_empty",
+       detail="(1, 1, 0)",
+       claimed="(1, 1, 0)",
+       note="No crash on TF 2.15: the SIGFPE (see keras 3.15.1 / TF 2.21.0) is newer.")
+record("keras", KERAS2_TF, "max_pool/output-negative", "raises", exc_type="InvalidArgumentError",
+       detail=(
+           "Computed output size would be negative: -1 [input_size: 3, effective_filter_size: 5, stride: "
+           "1]"))
+record("keras", KERAS2_TF, "max_pool/output-zero-strided", "raises", exc_type="AbortedError",
+       detail=(
+           "Compute received an exception:Status: 2, message: could not create a descriptor for a pooling"
+           " forward propagation primitive, in file tensorflow/core/kernels/mkl/mkl_maxpooling_op.cc:…"))
+record("keras", KERAS2_TF, "max_pool/stride-zero", "raises", exc_type="InvalidArgumentError",
+       detail="Stride must be > 0, but got 0",
+       note="The constructor accepts strides=0 (it checks value >= 0); TF rejects it at call time.")
+record("keras", KERAS2_TF, "max_pool/kernel-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `pool_size` argument must be a tuple of 1 integers. Received: 0 including {0} that does "
+           "not satisfy the requirement `> 0`."))
+record("keras", KERAS2_TF, "max_pool/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           'Input 0 of layer "max_pooling1d_…" is incompatible with the layer: expected ndim=3, found '
+           "ndim=2. Full shape received: (1, 4)"))
+record("keras", KERAS2_TF, "max_pool/output-zero-2d-height", "returns_empty",
+       detail="(1, 1, 0, 2)",
+       claimed="(1, 1, 0, 2)")
+record("keras", KERAS2_TF, "max_pool/output-zero-2d-width", "returns_empty",
+       detail="(1, 1, 2, 0)",
+       claimed="(1, 1, 2, 0)")
+record("keras", KERAS2_TF, "max_pool/stride-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received: -1 including {-1} that does "
+           "not satisfy the requirement `>= 0`."))
+record("keras", KERAS2_TF, "max_pool/kernel-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `pool_size` argument must be a tuple of 1 integers. Received: -2 including {-2} that does"
+           " not satisfy the requirement `> 0`."))
+record("keras", KERAS2_TF, "max_pool/kernel-rank-mismatch", "raises", exc_type="ValueError",
+       detail="The `pool_size` argument must be a tuple of 1 integers. Received: (2, 2)")
+record("keras", KERAS2_TF, "max_pool/input-rank-6", "raises", exc_type="ValueError",
+       detail=(
+           'Input 0 of layer "max_pooling3d" is incompatible with the layer: expected ndim=5, found '
+           "ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)"))
+record("keras", KERAS2_TF, "avg_pool/output-zero", "returns_empty",
+       detail="(1, 1, 0)",
+       claimed="(1, 1, 0)")
+record("keras", KERAS2_TF, "avg_pool/output-negative", "raises", exc_type="InvalidArgumentError",
+       detail=(
+           "Computed output size would be negative: -1 [input_size: 3, effective_filter_size: 5, stride: "
+           "1]"))
+record("keras", KERAS2_TF, "avg_pool/output-zero-strided", "returns_empty",
+       detail="(1, 1, 0)",
+       claimed="(1, 1, 0)")
+record("keras", KERAS2_TF, "avg_pool/stride-zero", "raises", exc_type="InvalidArgumentError",
+       detail="Stride must be > 0, but got 0",
+       note="The constructor accepts strides=0 (it checks value >= 0); TF rejects it at call time.")
+record("keras", KERAS2_TF, "avg_pool/kernel-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `pool_size` argument must be a tuple of 1 integers. Received: 0 including {0} that does "
+           "not satisfy the requirement `> 0`."))
+record("keras", KERAS2_TF, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           'Input 0 of layer "average_pooling1d_…" is incompatible with the layer: expected ndim=3, found'
+           " ndim=2. Full shape received: (1, 4)"))
+record("keras", KERAS2_TF, "avg_pool/kernel-exceeds-input-3d", "conforms",
+       detail="(1, 1, 2, 2, 2)")
+record("keras", KERAS2_TF, "zero_pad/padding-negative", "not_expressible",
+       detail="Keras 2 ZeroPadding1D has no data_format (channels_last only)")
+record("keras", KERAS2_TF, "zero_pad/padding-negative-2d", "raises", exc_type="InvalidArgumentError",
+       detail="Paddings must be non-negative: -1 -1")
+record("keras", KERAS2_TF, "zero_pad/padding-non-integer", "not_expressible",
+       detail="Keras 2 ZeroPadding1D has no data_format (channels_last only)")
+record("keras", KERAS2_TF, "zero_pad/padding-rank-mismatch", "not_expressible",
+       detail="Keras 2 ZeroPadding1D has no data_format (channels_last only)")
+record("keras", KERAS2_TF, "zero_pad/unbatched-input", "not_expressible",
+       detail="Keras 2 ZeroPadding1D has no data_format (channels_last only)")
+record("keras", KERAS2_TF, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
+       detail=(
+           "One of the dimensions in the output is <= 0 due to downsampling in conv1d. Consider "
+           "increasing the input size. Received input shape [1, 1, 3] which would produce output shape "
+           "with a zero or negative value in a dimension."))
+record("keras", KERAS2_TF, "conv/kernel-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `kernel_size` argument must be a tuple of 1 integers. Received: 0 including {0} that does"
+           " not satisfy the requirement `> 0`."))
+record("keras", KERAS2_TF, "conv/stride-zero", "raises", exc_type="ValueError",
+       detail="The argument `strides` cannot contains 0(s). Received: (0,)")
+record("keras", KERAS2_TF, "conv/stride-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received: -1 including {-1} that does "
+           "not satisfy the requirement `>= 0`."))
+record("keras", KERAS2_TF, "conv/dilation-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `dilation_rate` argument must be a tuple of 1 integers. Received: 0 including {0} that "
+           "does not satisfy the requirement `> 0`."))
+record("keras", KERAS2_TF, "conv/groups-input-channels", "raises", exc_type="ValueError",
+       detail=(
+           "The number of input channels must be evenly divisible by the number of groups. Received "
+           "groups=2, but the input has 3 channels (full input shape is (1, 3, 5))."))
+record("keras", KERAS2_TF, "conv/groups-output-channels", "raises", exc_type="ValueError",
+       detail=(
+           "The number of filters must be evenly divisible by the number of groups. Received: groups=2, "
+           "filters=3"))
+record("keras", KERAS2_TF, "conv/groups-zero", "returns_result",
+       detail="(1, 2, 3)",
+       note="Conv1D(groups=0) builds and runs as if ungrouped; Keras 3 rejects groups=0 in the constructor.")
+record("keras", KERAS2_TF, "conv/weight-channel-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (3, 3, 2) is not compatible with provided weight shape (3, 2, 2).")
+record("keras", KERAS2_TF, "conv/bias-shape-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (2,) is not compatible with provided weight shape (3,).")
+record("keras", KERAS2_TF, "conv/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           'Input 0 of layer "conv1d_…" is incompatible with the layer: expected min_ndim=3, found '
+           "ndim=2. Full shape received: (3, 5)"))
+record("keras", KERAS2_TF, "conv/same-strided", "conforms",
+       detail="(1, 1, 3)")
+record("keras", KERAS2_TF, "conv/stride-with-dilation", "raises", exc_type="ValueError",
+       detail=(
+           "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides=(2,) "
+           "and dilation_rate=(2,)"))
+record("keras", KERAS2_TF, "dense/in-features-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (3, 4) is not compatible with provided weight shape (5, 4).")
+record("keras", KERAS2_TF, "dense/weight-rank", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (3, 3) is not compatible with provided weight shape (3,).")
+record("keras", KERAS2_TF, "dense/bias-shape-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (4,) is not compatible with provided weight shape (1,).")
+
+# --- Keras 3 on the torch backend (KERAS_BACKEND=torch) ---------------------------------------------------
+
+record("keras", KERAS_TORCH, "max_pool/output-zero", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() Invalid computed output size: 0",
+       note="The torch backend's own check: no crash, unlike TF's oneDNN kernel.")
+record("keras", KERAS_TORCH, "max_pool/output-negative", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() Invalid computed output size: -1")
+record("keras", KERAS_TORCH, "max_pool/output-zero-strided", "raises", exc_type="RuntimeError",
+       detail="max_pool1d() Invalid computed output size: 0")
+record("keras", KERAS_TORCH, "max_pool/stride-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received strides=(0,), including values"
+           " {0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "max_pool/kernel-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including "
+           "values {0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "max_pool/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           "Input 0 with name 'None' of layer 'max_pooling1d_…' is incompatible with the layer: expected "
+           "ndim=3, found ndim=2. Full shape received: (1, 4)"))
+record("keras", KERAS_TORCH, "max_pool/output-zero-2d-height", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x1x3). Calculated output size: (1x0x2). Output size is too small")
+record("keras", KERAS_TORCH, "max_pool/output-zero-2d-width", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x3x1). Calculated output size: (1x2x0). Output size is too small")
+record("keras", KERAS_TORCH, "max_pool/stride-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received strides=-1, including values "
+           "{-1} that do not satisfy `value >= 0`"))
+record("keras", KERAS_TORCH, "max_pool/kernel-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `pool_size` argument must be a tuple of 1 integers. Received pool_size=-2, including "
+           "values {-2} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "max_pool/kernel-rank-mismatch", "raises", exc_type="ValueError",
+       detail="The `pool_size` argument must be a tuple of 1 integers. Received pool_size=(2, 2)")
+record("keras", KERAS_TORCH, "max_pool/input-rank-6", "raises", exc_type="ValueError",
+       detail=(
+           "Input 0 with name 'None' of layer 'max_pooling3d' is incompatible with the layer: expected "
+           "ndim=5, found ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)"))
+record("keras", KERAS_TORCH, "avg_pool/output-zero", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x1x1). Calculated output size: (1x1x0). Output size is too small")
+record("keras", KERAS_TORCH, "avg_pool/output-negative", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x1x3). Calculated output size: (1x1x-1). Output size is too small")
+record("keras", KERAS_TORCH, "avg_pool/output-zero-strided", "raises", exc_type="RuntimeError",
+       detail="Given input size: (1x1x2). Calculated output size: (1x1x0). Output size is too small")
+record("keras", KERAS_TORCH, "avg_pool/stride-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received strides=(0,), including values"
+           " {0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "avg_pool/kernel-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including "
+           "values {0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           "Input 0 with name 'None' of layer 'average_pooling1d_…' is incompatible with the layer: "
+           "expected ndim=3, found ndim=2. Full shape received: (1, 4)"))
+record("keras", KERAS_TORCH, "avg_pool/kernel-exceeds-input-3d", "raises", exc_type="RuntimeError",
+       detail="input image (T: 2 H: 2 W: 2) smaller than kernel size (kT: 3 kH: 3 kW: 3)",
+       note=(
+           "A valid Keras call (AveragePooling3D, padding='same', pool_size 3 on a 2x2x2 input) fails on "
+           "the torch backend: torch's avg_pool3d requires kernel <= input whatever the padding. On TF it"
+           " returns the spec's result."))
+record("keras", KERAS_TORCH, "zero_pad/padding-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `padding` argument must be a tuple of 2 integers. Received padding=-1, including values "
+           "{-1} that do not satisfy `value >= 0`"))
+record("keras", KERAS_TORCH, "zero_pad/padding-negative-2d", "returns_result",
+       detail="(1, 1, 2, 2)",
+       note=(
+           "ZeroPadding2D(-1) passes the constructor and the torch backend's pad crops, as F.pad does; on"
+           " TF the same layer raises."))
+record("keras", KERAS_TORCH, "zero_pad/padding-non-integer", "raises", exc_type="ValueError",
+       detail="The `padding` argument must be a tuple of 2 integers. Received padding=1.5")
+record("keras", KERAS_TORCH, "zero_pad/padding-rank-mismatch", "raises", exc_type="ValueError",
+       detail=(
+           "The `padding` argument must be a tuple of 2 integers. Received padding=((1, 1), (1, "
+           "1))including element (1, 1) of type <class 'tuple'>"))
+record("keras", KERAS_TORCH, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           "Input 0 with name 'None' of layer 'zero_padding1d_…' is incompatible with the layer: expected"
+           " ndim=3, found ndim=2. Full shape received: (1, 4)"))
+record("keras", KERAS_TORCH, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
+       detail=(
+           "Computed output size would be zero or negative. Received `inputs shape=(1, 1, 3)`, `kernel "
+           "shape=(5, 1, 1)`, `dilation_rate=[1]`, `strides=(1,)`, `padding=valid`."))
+record("keras", KERAS_TORCH, "conv/kernel-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `kernel_size` argument must be a tuple of 1 integers. Received kernel_size=0, including "
+           "values {0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "conv/stride-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received strides=0, including values "
+           "{0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "conv/stride-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `strides` argument must be a tuple of 1 integers. Received strides=-1, including values "
+           "{-1} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "conv/dilation-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `dilation_rate` argument must be a tuple of 1 integers. Received dilation_rate=0, "
+           "including values {0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "conv/groups-input-channels", "raises", exc_type="ValueError",
+       detail=(
+           "The number of input channels must be evenly divisible by the number of groups. Received "
+           "groups=2, but the input has 3 channels (full input shape is (1, 3, 5))."))
+record("keras", KERAS_TORCH, "conv/groups-output-channels", "raises", exc_type="ValueError",
+       detail=(
+           "The number of filters must be evenly divisible by the number of groups. Received: groups=2, "
+           "filters=3."))
+record("keras", KERAS_TORCH, "conv/groups-zero", "raises", exc_type="ValueError",
+       detail="The number of groups must be a positive integer. Received: groups=0.")
+record("keras", KERAS_TORCH, "conv/weight-channel-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (3, 3, 2) is not compatible with provided weight shape (3, 2, 2).")
+record("keras", KERAS_TORCH, "conv/bias-shape-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (2,) is not compatible with provided weight shape (3,).")
+record("keras", KERAS_TORCH, "conv/unbatched-input", "raises", exc_type="ValueError",
+       detail=(
+           "Kernel shape must have the same length as input, but received kernel of shape (3, 5, 2) and "
+           "input of shape (3, 5)."))
+record("keras", KERAS_TORCH, "conv/same-strided", "conforms",
+       detail="(1, 1, 3)")
+record("keras", KERAS_TORCH, "conv/stride-with-dilation", "raises", exc_type="ValueError",
+       detail=(
+           "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides=(2,) "
+           "and dilation_rate=(2,)"))
+record("keras", KERAS_TORCH, "dense/in-features-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (3, 4) is not compatible with provided weight shape (5, 4).")
+record("keras", KERAS_TORCH, "dense/weight-rank", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (3, 3) is not compatible with provided weight shape (3,).")
+record("keras", KERAS_TORCH, "dense/bias-shape-mismatch", "raises", exc_type="ValueError",
+       detail="Layer … weight shape (4,) is not compatible with provided weight shape (1,).")

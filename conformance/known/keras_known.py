@@ -23,9 +23,23 @@ def _max_of_numbers(case: Case) -> np.ndarray:
     return reference.max_pool(x, case.kernel, case.strides, case.pads, case.dilations)
 
 
+def _flushes_subnormals(case: Case) -> bool:
+    return case.dtype in ("float64", "bfloat16")
+
+
+def _flushed(case: Case) -> Case:
+    """TF's float64 and bfloat16 MaxPool flush subnormal inputs to zero."""
+    if not _flushes_subnormals(case):
+        return case
+    x = case.x.astype(np.float64)
+    tiny = 2.0**-126 if case.dtype == "bfloat16" else float(np.finfo(np.float64).tiny)
+    return case.replace(x=np.where(np.abs(x) < tiny, 0.0, x).astype(case.x.dtype))
+
+
 def tf_max_pool(case: Case, spec: np.ndarray) -> np.ndarray:
-    """TF's CPU MaxPool: y = max(lowest(dtype), max of the window's non-NaN cells)."""
-    return np.maximum(_max_of_numbers(case), _lowest(case))
+    """TF's CPU MaxPool: y = max(lowest(dtype), max of the window's non-NaN cells), subnormals flushed to 0
+    in float64 and bfloat16."""
+    return np.maximum(_max_of_numbers(_flushed(case)), _lowest(case))
 
 
 def _clamped_windows(case: Case) -> np.ndarray:
@@ -72,6 +86,79 @@ register(Divergence(
                          kernel_size=(2,), stride=(2,), layout="channels_last"),
     link="https://github.com/tensorflow/tensorflow/issues/2501",
 ))
+
+
+def _subnormals_flushed(case: Case) -> bool:
+    x = case.x.astype(np.float64)
+    return (_flushes_subnormals(case) and not _nan_windows(case) and not _clamped_windows(case).any()
+            and bool((_flushed(case).x.astype(np.float64) != x).any()))
+
+
+register(Divergence(
+    id="keras-max-pool-flushes-subnormals",
+    target="keras",
+    requires=TF_BACKEND,
+    op="max_pool",
+    applies=_subnormals_flushed,
+    when="float64 or bfloat16 input holding subnormal numbers",
+    spec="max pooling returns input values exactly, subnormals included",
+    behaviour="subnormal inputs are flushed to zero first (float32 and float16 keep them): "
+              "max of [5e-324, 0] is 0.0",
+    predict=tf_max_pool,
+    example=lambda: Case("max_pool", np.array([[[5e-324, 0.0, 1.5e-323, 1e-323]]]), kernel_size=(2,)),
+))
+
+
+# --- sums in the working precision -----------------------------------------------------------------------
+
+SUM_OVERFLOW_OPS = ("avg_pool", "global_avg_pool", "adaptive_avg_pool", "conv", "dense")
+
+
+def _abs_sums(case: Case) -> np.ndarray:
+    """Per output element, the sum of |finite terms| before any division: where partial sums can overflow.
+    (Non-finite inputs are left out: their outputs stay checked exactly.)"""
+    x = np.abs(case.x.astype(np.float64))
+    x[~np.isfinite(x)] = 0.0
+    if case.op == "avg_pool":
+        return reference.sum_pool(x, case.kernel, case.strides, case.pads, case.dilations, case.ceil_mode)
+    if case.op == "global_avg_pool":
+        return x.sum(axis=tuple(range(2, x.ndim)), keepdims=True)
+    if case.op == "adaptive_avg_pool":
+        return reference.adaptive_max_pool(x, case.output_size) * np.prod(case.shape[2:])
+    w = np.abs(case.weight.astype(np.float64))
+    b = None if case.bias is None else np.abs(case.bias.astype(np.float64))
+    if case.op == "conv":
+        return reference.conv(x, w, b, case.strides, case.pads, case.dilations, case.groups)
+    return reference.dense(x, w, b)
+
+
+def _format_max(case: Case) -> float:
+    return 3.3895e38 if case.dtype == "bfloat16" else float(np.finfo(case.x.dtype).max)
+
+
+def overflowing_sums(case: Case) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _abs_sums(case) > _format_max(case)
+
+
+def _sum_overflows(case: Case) -> bool:
+    return case.x.dtype.kind not in "iu" and bool(overflowing_sums(case).any())
+
+
+SUM_OVERFLOW = dict(
+    op=SUM_OVERFLOW_OPS,
+    applies=_sum_overflows,
+    when="the sum of |terms| of an output exceeds the input format's largest finite value",
+    spec="y is the exact sum (or mean) rounded once to the output format, finite whenever it fits",
+    behaviour="sums run in the input's format (or float32 for half formats), so partial sums overflow to "
+              "±inf, or to NaN when signs mix (mean of [max, max/2] is inf, spec 0.75*max); the order of "
+              "summation decides which, so those outputs are left unchecked",
+    predict=lambda case, spec: spec,
+    unpredictable=overflowing_sums,
+    example=lambda: Case("avg_pool", np.array([[[3e38, 3e38]]], dtype=np.float32), kernel_size=(2,)),
+)
+
+register(Divergence(id="keras-sum-overflow", target="keras", requires=TF_BACKEND, **SUM_OVERFLOW))
 
 
 # --- activations ---------------------------------------------------------------------------------------
@@ -246,7 +333,10 @@ def _bf16(a: np.ndarray) -> np.ndarray:
     return np.asarray(a, dtype=np.float64).astype(ml_dtypes.bfloat16)
 
 
-register(Divergence(id="keras-onednn-bf16-conv-nonfinite-leak", target="keras", requires=TF_BACKEND,
+# tf.nn.conv1d/conv2d on TF 2.15.1 (oneDNN on) compute both oneDNN examples below exactly; 2.16.2 on fails them
+TF_216_ONEDNN = {"keras": ">=2.12", "tensorflow": ">=2.16"}
+
+register(Divergence(id="keras-onednn-bf16-conv-nonfinite-leak", target="keras", requires=TF_216_ONEDNN,
                     example=bf16_leak_example("channels_last"), **BF16_LEAK))
 
 
@@ -263,7 +353,7 @@ def _onednn_strided_conv2d(case: Case) -> bool:
 register(Divergence(
     id="tf-onednn-conv-strided-single-column",
     target="keras",
-    requires=TF_BACKEND,
+    requires=TF_216_ONEDNN,
     op="conv",
     applies=_onednn_strided_conv2d,
     when="Conv2D/Conv3D, float32/bfloat16 (oneDNN), groups=1, stride 1 on the second-to-last dim and > 1 on "

@@ -71,7 +71,9 @@ register(Divergence(
 
 
 # oneDNN's bfloat16 convolution is shared with TF (see keras_known): same behaviour, same rule
-from .keras_known import BF16_LEAK, bf16_leak_example  # noqa: E402
+from .keras_known import BF16_LEAK, SUM_OVERFLOW, bf16_leak_example  # noqa: E402
 
 register(Divergence(id="torch-onednn-bf16-conv-nonfinite-leak", target="torch", requires={"torch": ">=2.0"},
                     example=bf16_leak_example("channels_first"), **BF16_LEAK))
+
+register(Divergence(id="torch-sum-overflow", target="torch", requires={"torch": ">=2.0"}, **SUM_OVERFLOW))

@@ -20,6 +20,9 @@ class NotExpressible(Exception):
     """The target's API has no way to write this case (e.g. Keras pooling with explicit padding)."""
 
 
+INTEGER_DTYPES = ("int8", "uint8", "int32", "int64")
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What a target can express for one op; strategies draw mostly inside it (the adapter decides)."""
@@ -36,8 +39,11 @@ class Capabilities:
     divisor_override_ranks: tuple[int, ...] = (1, 2, 3)
     kernel_within_input_3d: bool = False  # torch avg_pool3d rejects kernel > input even with padding
 
+    int_ranks: tuple[int, ...] = ()  # ranks where integer inputs are accepted (max pooling)
+
     def dtypes_for(self, rank: int) -> tuple[str, ...]:
-        return self.dtypes_3d if rank == 3 and self.dtypes_3d is not None else self.dtypes
+        floats = self.dtypes_3d if rank == 3 and self.dtypes_3d is not None else self.dtypes
+        return floats + (INTEGER_DTYPES if rank in self.int_ranks else ())
     groups: bool = True  # conv: grouped and depthwise convolution
     causal: bool = True  # conv: padding='causal' (1-D), i.e. (d*(k-1), 0)
     dilation_with_stride: bool = True  # conv: stride > 1 together with dilation > 1 (Keras Conv rejects it)

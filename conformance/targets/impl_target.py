@@ -14,6 +14,8 @@ from ..executor import worker_for
 from . import Capabilities, Target
 
 EVERYTHING = Capabilities(dtypes=("float32", "float64"))
+# integer inputs keep their dtype only where the op picks values (max pooling, padding)
+PICKING = Capabilities(dtypes=("float32", "float64"), int_ranks=(1, 2, 3))
 API = (*OP_PARAMS, "output_size", "im2col")
 
 
@@ -57,7 +59,9 @@ class ImplTarget(Target):
         return {}
 
     def capabilities(self, op: str) -> Capabilities | None:
-        return EVERYTHING if op in self.provided else None
+        if op not in self.provided:
+            return None
+        return PICKING if op in ("max_pool", "adaptive_max_pool", "global_max_pool", "zero_pad") else EVERYTHING
 
     def program(self, case: Case) -> str:
         args = ["x"] + [f"{k}={k}" for k in ("weight", "bias") if getattr(case, k) is not None]

@@ -58,6 +58,8 @@ class KerasTarget(Target):
         env = {"KERAS_BACKEND": self.backend,
                "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")}
         super().__init__(name="keras", package="keras", ops=OPS, worker_env=env)
+        # Keras 2 (TF <= 2.15's bundled keras) hands TF channels_first ops that Keras 3 transposes first
+        self.keras_major = int(self.version.split(".")[0]) if self.version[:1].isdigit() else 3
 
     def missing_reason(self) -> str | None:
         reason = super().missing_reason()
@@ -104,7 +106,8 @@ class KerasTarget(Target):
         s, d = case.strides, case.dilations
         strides_ok = case.rank == 1 or len(set(s)) == 1 or (max(s) > 1 and max(d) > 1)
         depthwise = case.groups > 1 and case.groups == case.shape[1] and case.rank <= 2 \
-            and self.keras_conv_padding(case) != "causal" and strides_ok
+            and self.keras_conv_padding(case) != "causal" and strides_ok \
+            and not (self._keras2_nchw_unsupported(case) and case.rank == 1)  # Keras 2: NHWC-only kernel
         return f"{'DepthwiseConv' if depthwise else 'Conv'}{case.rank}D"
 
     def _unsupported_conv(self, case: Case) -> str | None:
@@ -117,16 +120,26 @@ class KerasTarget(Target):
         if layer.startswith("Conv") and max(case.strides) > 1 and max(case.dilations) > 1:
             return (f"Keras {layer} rejects strides > 1 together with dilation_rate > 1 (ValueError in its "
                     f"constructor); got strides {case.strides}, dilation_rate {case.dilations}")
-        if (self.backend == "tensorflow" and layer.startswith("Conv") and case.rank <= 2 and case.groups == 1
+        if (self.backend == "tensorflow" and layer.startswith("Conv") and case.groups == 1
+                and (case.rank <= 2 or self.keras_major < 3)
                 and case.layout == "channels_first" and case.dtype in ("float16", "float64")):
-            return (f"Keras {layer} channels_first hands TF an NCHW Conv2D, which TF's CPU kernel supports for "
-                    f"float32/bfloat16 only (UnimplementedError for {case.dtype})")
+            return (f"Keras {'2 ' if self.keras_major < 3 else ''}{layer} channels_first hands TF an NCHW "
+                    f"Conv{max(case.rank, 2)}D, which TF's CPU kernel supports for float32/bfloat16 only "
+                    f"({'InvalidArgumentError' if case.rank == 3 else 'UnimplementedError'} for {case.dtype})")
         return None
+
+    def _keras2_nchw_unsupported(self, case: Case) -> bool:
+        """Keras 2 passes channels_first straight to TF, whose CPU kernels take NCHW in float32/bfloat16 only."""
+        return (self.keras_major < 3 and self.backend == "tensorflow" and case.layout == "channels_first"
+                and case.dtype in ("float16", "float64"))
 
     def unsupported(self, case: Case) -> str | None:
         reason = super().unsupported(case)
         if not reason and case.op == "conv":
             return self._unsupported_conv(case)
+        if not reason and case.op == "zero_pad" and case.rank == 1 and self.keras_major < 3 \
+                and case.layout == "channels_first":
+            return "Keras 2 ZeroPadding1D has no data_format (channels_last only)"
         if reason or not case.is_windowed:
             return reason
         if case.ceil_mode:
@@ -141,6 +154,9 @@ class KerasTarget(Target):
                     f"resolved pads are {case.pads}")
         if case.op == "avg_pool" and mode == "same" and case.count_include_pad:
             return "Keras AveragePooling 'same' leaves padding out of the divisor (count_include_pad=False only)"
+        if case.rank == 2 and self._keras2_nchw_unsupported(case):
+            return (f"Keras 2 {LAYER[case.op].format(r=2)} channels_first hands TF an NCHW pool, which TF's CPU "
+                    f"kernel supports for float32/bfloat16 only (InvalidArgumentError for {case.dtype})")
         return None
 
     def _program_conv(self, case: Case) -> str:
@@ -210,7 +226,8 @@ class KerasTarget(Target):
             kw = {"padding": case.pads[0] if case.rank == 1 else case.pads}
         elif case.op.startswith("global_"):
             kw = {"keepdims": True}
-        kw["data_format"] = case.layout
+        if not (case.op == "zero_pad" and case.rank == 1 and self.keras_major < 3):  # Keras 2: no data_format
+            kw["data_format"] = case.layout
         kw["dtype"] = case.dtype
         args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
         to_layout, from_layout = ("np.moveaxis(x, 1, -1)", "np.moveaxis({}, -1, 1)") \
@@ -266,6 +283,8 @@ class KerasTarget(Target):
             layer = LAYER[case.op].format(r=rank)
             kw = {"pool_size": one(case.kernel_size), "strides": one(case.stride), "padding": mode}
         elif case.op == "zero_pad":
+            if rank == 1 and getattr(self, "keras_major", 3) < 3 and case.layout == "channels_first":
+                raise NotExpressible("Keras 2 ZeroPadding1D has no data_format (channels_last only)")
             layer, padding = LAYER[case.op].format(r=rank), case.padding
             if rank == 1 and isinstance(padding, tuple) and len(padding) == 1:
                 padding = padding[0]  # ZeroPadding1D takes an int or one (before, after) pair

@@ -9,7 +9,8 @@ _HALF = ("float16", "bfloat16")
 _POOL_DTYPES = ("float32", "float64", *_HALF)
 
 OPS = {
-    "max_pool": Capabilities(dtypes=_POOL_DTYPES, padding="symmetric", pad_limit=True,
+    # max_pool1d has no integer kernel (NotImplementedError for 'Long'); 2-D and 3-D have
+    "max_pool": Capabilities(dtypes=_POOL_DTYPES, int_ranks=(2, 3), padding="symmetric", pad_limit=True,
                              count_include_pad=False, divisor_override_ranks=()),
     "avg_pool": Capabilities(dtypes=_POOL_DTYPES, dtypes_3d=("float32", "float64"), padding="symmetric", pad_limit=True, dilation=False,
                              divisor_override_ranks=(2, 3), kernel_within_input_3d=True),
