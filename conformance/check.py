@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from . import divergences
 from .cases import Case, reference_output
 from .compare import abs_case, compare, error_bound_needed, expected_in_dtype
 from .ledger import LEDGER
 from .messages import failure_message, outcome_message
+from .strategies import cases_for
 from .targets import Target
+
+
+def conformance_test(op: str):
+    """The property test for one op: every selected target (the `target` fixture, parametrized by the
+    plugin from the `op` marker) against the reference on drawn cases."""
+
+    @pytest.mark.op(op)
+    @given(data=st.data())
+    def test(target, data):
+        case = data.draw(cases_for(op, target.capabilities(op)), label="case")
+        check_case(target, case)
+
+    test.__name__ = f"test_{op}"
+    test.__doc__ = f"{op} on the target equals reference.{op} (or its registered divergences)."
+    return test
 
 
 def param_class(case: Case) -> str:

@@ -43,16 +43,14 @@ class Divergence:
         return self.op if isinstance(self.op, tuple) else (self.op,)
 
     def in_range(self, versions: dict[str, str]) -> bool:
-        for package, spec in self.requires.items():
-            if package not in versions:
-                return False
-            if Version(_release(versions[package])) not in SpecifierSet(spec):
-                return False
-        return True
+        return versions_satisfy(versions, self.requires)
 
 
-def _release(version: str) -> str:
-    return version.split("+")[0]
+def versions_satisfy(versions: dict[str, str], requires: dict[str, str]) -> bool:
+    """Every required package is present in a version its PEP 440 range admits (local tags like +cpu
+    ignored)."""
+    return all(package in versions and Version(versions[package].split("+")[0]) in SpecifierSet(spec)
+               for package, spec in requires.items())
 
 
 REGISTRY: list[Divergence] = []

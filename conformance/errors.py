@@ -23,10 +23,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
 
 from .cases import Case, reference_output
+from .divergences import versions_satisfy
 from .executor import Outcome
 
 KINDS = ("raises", "returns_empty", "returns_result", "conforms", "crashes", "hangs", "not_expressible")
@@ -429,12 +428,8 @@ class ErrorBehaviour:
     note: str = ""  # what the behaviour means, for the docs
 
     def in_range(self, versions: dict[str, str]) -> bool:
-        for package, spec in self.requires.items():
-            if package not in versions or versions[package] == "unknown":
-                return False
-            if Version(versions[package].split("+")[0]) not in SpecifierSet(spec):
-                return False
-        return True
+        known = {k: v for k, v in versions.items() if v != "unknown"}
+        return versions_satisfy(known, self.requires)
 
     def mismatches(self, seen: Observed) -> list[str]:
         """How `seen` differs from the record (empty if it matches)."""

@@ -57,6 +57,8 @@ class KerasTarget(Target):
         # oneDNN is TF's default on x86; pinning it keeps TF's NaN behaviour in max pooling predictable
         env = {"KERAS_BACKEND": self.backend,
                "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")}
+        if self.backend == "jax":  # without x64, JAX silently turns every float64 array into float32
+            env["JAX_ENABLE_X64"] = os.environ.get("JAX_ENABLE_X64", "1")
         super().__init__(name="keras", package="keras", ops=OPS, worker_env=env)
         # Keras 2 (TF <= 2.15's bundled keras) hands TF channels_first ops that Keras 3 transposes first
         self.keras_major = int(self.version.split(".")[0]) if self.version[:1].isdigit() else 3
@@ -135,6 +137,9 @@ class KerasTarget(Target):
 
     def unsupported(self, case: Case) -> str | None:
         reason = super().unsupported(case)
+        if not reason and case.dtype == "float64" and self.worker_env.get("JAX_ENABLE_X64", "1").lower() in (
+                "0", "false", "no", "off"):
+            return "Keras on JAX has no float64 with JAX_ENABLE_X64 off (arrays silently become float32)"
         if not reason and case.op == "conv":
             return self._unsupported_conv(case)
         if not reason and case.op == "zero_pad" and case.rank == 1 and self.keras_major < 3 \
