@@ -6,7 +6,7 @@ import numpy as np
 
 import reference
 
-from ..cases import Case
+from ..cases import Case, reference_output
 from ..divergences import Divergence, register, windows_any
 
 TF_BACKEND = {"keras": ">=2.12", "tensorflow": ">=2.12"}
@@ -158,7 +158,8 @@ SUM_OVERFLOW = dict(
     example=lambda: Case("avg_pool", np.array([[[3e38, 3e38]]], dtype=np.float32), kernel_size=(2,)),
 )
 
-register(Divergence(id="keras-sum-overflow", target="keras", requires=TF_BACKEND, **SUM_OVERFLOW))
+# every backend sums in the working precision (reproduced on tensorflow, torch and jax)
+register(Divergence(id="keras-sum-overflow", target="keras", requires={"keras": ">=2.12"}, **SUM_OVERFLOW))
 
 
 # --- activations ---------------------------------------------------------------------------------------
@@ -228,7 +229,7 @@ def _keras_layer(case: Case) -> tuple[str, str | None]:
 
 def _eigen_conv3d_negative_same(case: Case) -> bool:
     return (case.rank == 3 and case.dtype in ("float16", "float64") and case.layout == "channels_last"
-            and _keras_layer(case)[1] == "same"
+            and case.groups == 1 and _keras_layer(case)[1] == "same"
             and any(int(t / 2) < 0 for t in _same_totals(case)))
 
 
@@ -253,7 +254,8 @@ register(Divergence(
     requires=TF_BACKEND,
     op="conv",
     applies=_eigen_conv3d_negative_same,
-    when="Conv3D 'same', channels_last, in float16/float64 (TF's Eigen kernel) where stride exceeds the window "
+    when="Conv3D 'same', channels_last, groups=1 (grouped goes through XLA), in float16/float64 (TF's Eigen "
+         "kernel) where stride exceeds the window "
          "extent so "
          "the 'same' total (ceil(n/s)-1)*s + d*(k-1) + 1 - n is -2 or less on some dim",
     spec="'same' padding is max(total, 0) split before/after; windows start at i*s - before",
@@ -287,7 +289,7 @@ register(Divergence(
 def _nonfinite_reach(case: Case, extra_last: int = 0) -> np.ndarray:
     """Outputs (all channels) whose window, over any input channel and widened by `extra_last` cells along
     the last spatial dim, holds a non-finite input."""
-    bad = ~np.isfinite(case.x.astype(np.float64)).any(axis=1, keepdims=True) == False  # noqa: E712
+    bad = (~np.isfinite(case.x.astype(np.float64))).any(axis=1, keepdims=True)
     kernel = list(case.kernel)
     dilation = list(case.dilations)
     if extra_last:
@@ -333,11 +335,14 @@ def _bf16(a: np.ndarray) -> np.ndarray:
     return np.asarray(a, dtype=np.float64).astype(ml_dtypes.bfloat16)
 
 
-# tf.nn.conv1d/conv2d on TF 2.15.1 (oneDNN on) compute both oneDNN examples below exactly; 2.16.2 on fails them
-TF_216_ONEDNN = {"keras": ">=2.12", "tensorflow": ">=2.16"}
+def _tf_bf16_leak_example() -> Case:
+    """Leaks on TF 2.15 through 2.21 (the 1-D example of the torch entry computes exactly on TF 2.15)."""
+    return Case("conv", _bf16(np.array([1, 1, np.nan, 1, 1, np.nan]).reshape(1, 1, 2, 3)),
+                weight=_bf16(np.ones((1, 1, 1, 1))), layout="channels_last")
 
-register(Divergence(id="keras-onednn-bf16-conv-nonfinite-leak", target="keras", requires=TF_216_ONEDNN,
-                    example=bf16_leak_example("channels_last"), **BF16_LEAK))
+
+register(Divergence(id="keras-onednn-bf16-conv-nonfinite-leak", target="keras", requires=TF_BACKEND,
+                    example=_tf_bf16_leak_example, **BF16_LEAK))
 
 
 def _onednn_strided_conv2d(case: Case) -> bool:
@@ -349,6 +354,9 @@ def _onednn_strided_conv2d(case: Case) -> bool:
     exempt = w == k_w == s_w and case.pads[-1] == (0, 0)
     return pattern and not exempt and (case.rank == 3 or case.shape[0] > 1)
 
+
+# tf.nn.conv2d on TF 2.15.1 (oneDNN on) computes this example exactly; 2.16.2 and later do not
+TF_216_ONEDNN = {"keras": ">=2.12", "tensorflow": ">=2.16"}
 
 register(Divergence(
     id="tf-onednn-conv-strided-single-column",
@@ -392,4 +400,141 @@ register(Divergence(
     unpredictable=_nonfinite_reach,
     example=lambda: Case("conv", np.array([1.0, np.inf]).reshape(1, 2, 1, 1, 1), weight=np.ones((2, 1, 1, 1, 1)),
                          groups=2, layout="channels_last"),
+))
+
+
+# --- Keras 3 on the torch and jax backends (KERAS_BACKEND) ---------------------------------------------------
+
+def _asymmetric_pads(case: Case) -> bool:
+    return any(before != after for before, after in case.pads)
+
+
+def keras_torch_avg_pool_replicated(case: Case, spec: np.ndarray) -> np.ndarray:
+    """Every dim is padded by replicating its edge cells, then each full window is averaged."""
+    x = np.pad(case.x.astype(np.float64), [(0, 0), (0, 0), *case.pads], mode="edge")
+    return reference.avg_pool(x, case.kernel, case.strides, 0)
+
+
+register(Divergence(
+    id="keras-torch-avg-pool-same-replicates-edge",
+    target="keras",
+    requires={"keras": ">=3.5", "torch": ">=2.0"},
+    op="avg_pool",
+    applies=_asymmetric_pads,
+    when="AveragePooling 'same' whose padding is uneven on some dim (total padding odd, so after = before + 1)",
+    spec="padding cells are left out of the window and of the divisor",
+    behaviour="torch pools take symmetric padding only, so Keras pads the input itself with mode='replicate' "
+              "on every dim: the padding cells repeat the edge value and count in the divisor "
+              "(AveragePooling1D(3, strides=2, padding='same') on [1, 2] gives (1+2+2)/3 = 1.667, spec 1.5)",
+    predict=keras_torch_avg_pool_replicated,
+    example=lambda: Case("avg_pool", np.array([[[1.0, 2.0]]], dtype=np.float32), kernel_size=(3,), stride=(2,),
+                         padding="same", count_include_pad=False, layout="channels_last"),
+    link="keras/src/backend/torch/nn.py: _apply_same_padding (mode='replicate' for pooling)",
+))
+
+# torch's oneDNN bfloat16 convolution under Keras: same behaviour and rule as the torch target's entry
+register(Divergence(id="keras-torch-onednn-bf16-conv-nonfinite-leak", target="keras",
+                    requires={"keras": ">=3.0", "torch": ">=2.0"}, example=bf16_leak_example("channels_first"),
+                    **BF16_LEAK))
+
+
+def _jax_grouped_float64_nonfinite(case: Case) -> bool:
+    return case.dtype == "float64" and case.groups > 1 and not np.isfinite(case.x.astype(np.float64)).all()
+
+
+register(Divergence(
+    id="keras-jax-grouped-conv-float64-nonfinite-spread",
+    target="keras",
+    requires={"keras": ">=3.0", "jax": ">=0.10"},
+    op="conv",
+    applies=_jax_grouped_float64_nonfinite,
+    when="grouped or depthwise convolution (groups > 1) in float64 with inf or NaN in the input",
+    spec="a group's outputs depend only on that group's input channels",
+    behaviour="XLA's CPU float64 grouped convolution lets 0 * inf = NaN spread across groups, for ConvND(groups) "
+              "and DepthwiseConv alike (Conv2D(2, 1, groups=2) with ones on [1.0, inf] gives [nan, inf], spec "
+              "[1.0, inf]; float32/float16/bfloat16 are not affected); outputs whose window holds a non-finite "
+              "input in any channel are left unchecked",
+    predict=_spec_output,
+    unpredictable=_nonfinite_reach,
+    example=lambda: Case("conv", np.array([1.0, np.inf]).reshape(1, 2, 1, 1), weight=np.ones((2, 1, 1, 1)),
+                         groups=2, layout="channels_last"),
+))
+
+
+# measured on jax 0.10.2: tanh passes subnormals through (tanh(x) = x for tiny x); sums stay within their bound
+_JAX_FTZ_OPS = ("max_pool", "global_max_pool", "relu", "leaky_relu", "sigmoid")
+
+
+def _smallest_normal(case: Case) -> float:
+    return 2.0**-126 if case.dtype == "bfloat16" else float(np.finfo(case.x.dtype).tiny)
+
+
+def _ftz(a: np.ndarray, tiny: float) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(a) < tiny, 0.0, a)
+
+
+def xla_ftz(case: Case, spec: np.ndarray) -> np.ndarray:
+    """Subnormal inputs read as 0 and subnormal results become 0 (XLA's CPU code runs with FTZ/DAZ set)."""
+    tiny = _smallest_normal(case)
+    if case.op == "leaky_relu":  # a select on x >= 0, which reads a subnormal x as 0: x passes through
+        x = case.x.astype(np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            scaled = x * float(np.asarray(case.negative_slope, dtype=case.x.dtype).astype(np.float64))
+            return np.where((x >= 0) | (np.abs(x) < tiny), x, _ftz(scaled, tiny))
+    flushed = case.replace(x=_ftz(case.x, tiny).astype(case.x.dtype))
+    return _ftz(reference_output(flushed), tiny)
+
+
+def _jax_ftz_applies(case: Case) -> bool:
+    if case.dtype not in ("float32", "float64", "bfloat16"):
+        return False
+    tiny = _smallest_normal(case)
+    with np.errstate(invalid="ignore"):
+        return any(bool(((a > 0) & (a < tiny)).any())
+                   for a in (np.abs(case.x.astype(np.float64)), np.abs(reference_output(case))))
+
+
+register(Divergence(
+    id="keras-jax-flushes-subnormals",
+    target="keras",
+    requires={"keras": ">=3.0", "jax": ">=0.10"},
+    op=_JAX_FTZ_OPS,
+    applies=_jax_ftz_applies,
+    when="float32, float64 or bfloat16 max pooling, global max pooling, relu, leaky_relu or sigmoid whose input "
+         "or output holds subnormal numbers",
+    spec="subnormal inputs and results are values like any other (max of [1e-45, 0] is 1e-45 in float32)",
+    behaviour="XLA's CPU code runs with denormals flushed to zero: subnormal inputs read as 0 and subnormal "
+              "results become 0 (MaxPooling1D(2) on float32 [1e-45, 0] gives 0; sigmoid(-87.5) gives 0, spec "
+              "1.0e-38); LeakyReLU's select reads a subnormal x as 0 >= 0 and returns x unscaled, and flushes a "
+              "subnormal slope * x to 0; float16 keeps its subnormals (it computes in float32)",
+    predict=xla_ftz,
+    example=lambda: Case("max_pool", np.array([[[1e-45, 0.0, 3e-45, 2e-45]]], dtype=np.float32), kernel_size=(2,),
+                         layout="channels_last"),
+))
+
+
+def _float16_exp_overflows(case: Case) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.isinf(np.exp(-case.x.astype(np.float64)).astype(np.float16)) & (case.x < 0)
+
+
+def jax_sigmoid_float16(case: Case, spec: np.ndarray) -> np.ndarray:
+    """y = 1 / (1 + exp(-x)) with exp(-x) in float16: 0 once exp(-x) overflows float16."""
+    return np.where(_float16_exp_overflows(case), 0.0, spec)
+
+
+register(Divergence(
+    id="keras-jax-sigmoid-float16-underflow",
+    target="keras",
+    requires={"keras": ">=3.0", "jax": ">=0.10"},
+    op="sigmoid",
+    applies=lambda case: case.dtype == "float16" and bool(_float16_exp_overflows(case).any()),
+    when="float16 input below -ln(65504) = -11.09, where exp(-x) overflows float16",
+    spec="y = 1 / (1 + exp(-x)) rounded once to float16: sigmoid(-12) = 6.1e-6, a float16 subnormal",
+    behaviour="gives 0 for every x < -11.09 (exp(-x) becomes inf in float16, so 1 / (1 + inf) = 0), although "
+              "float16 represents sigmoid(x) down to x = -16.6",
+    predict=jax_sigmoid_float16,
+    example=lambda: Case("sigmoid", np.array([[-12.0, 0.0, -11.0]], dtype=np.float16)),
 ))

@@ -61,7 +61,9 @@ class KerasTarget(Target):
             env["JAX_ENABLE_X64"] = os.environ.get("JAX_ENABLE_X64", "1")
         super().__init__(name="keras", package="keras", ops=OPS, worker_env=env)
         # Keras 2 (TF <= 2.15's bundled keras) hands TF channels_first ops that Keras 3 transposes first
-        self.keras_major = int(self.version.split(".")[0]) if self.version[:1].isdigit() else 3
+        self.keras_release = tuple(int(p) for p in self.version.split(".")[:2]) \
+            if self.version.replace(".", "").isdigit() else (3, 99)
+        self.keras_major = self.keras_release[0]
 
     def missing_reason(self) -> str | None:
         reason = super().missing_reason()
@@ -109,7 +111,10 @@ class KerasTarget(Target):
         strides_ok = case.rank == 1 or len(set(s)) == 1 or (max(s) > 1 and max(d) > 1)
         depthwise = case.groups > 1 and case.groups == case.shape[1] and case.rank <= 2 \
             and self.keras_conv_padding(case) != "causal" and strides_ok \
-            and not (self._keras2_nchw_unsupported(case) and case.rank == 1)  # Keras 2: NHWC-only kernel
+            and not (self._tf_nchw_unsupported(case) and self.keras_release < (3, 15)
+                     and (case.rank == 1 or self.keras_major >= 3))
+        # Keras < 3.15 (and Keras 2 in 1-D) hands TF's NHWC-only CPU DepthwiseConv2dNative an NCHW input in
+        # float16/float64 (UnimplementedError); grouped ConvND expresses those cases
         return f"{'DepthwiseConv' if depthwise else 'Conv'}{case.rank}D"
 
     def _unsupported_conv(self, case: Case) -> str | None:
@@ -130,9 +135,9 @@ class KerasTarget(Target):
                     f"({'InvalidArgumentError' if case.rank == 3 else 'UnimplementedError'} for {case.dtype})")
         return None
 
-    def _keras2_nchw_unsupported(self, case: Case) -> bool:
-        """Keras 2 passes channels_first straight to TF, whose CPU kernels take NCHW in float32/bfloat16 only."""
-        return (self.keras_major < 3 and self.backend == "tensorflow" and case.layout == "channels_first"
+    def _tf_nchw_unsupported(self, case: Case) -> bool:
+        """A channels_first case TF's CPU kernels take as NCHW in float32/bfloat16 (oneDNN) only."""
+        return (self.backend == "tensorflow" and case.layout == "channels_first"
                 and case.dtype in ("float16", "float64"))
 
     def unsupported(self, case: Case) -> str | None:
@@ -159,7 +164,12 @@ class KerasTarget(Target):
                     f"resolved pads are {case.pads}")
         if case.op == "avg_pool" and mode == "same" and case.count_include_pad:
             return "Keras AveragePooling 'same' leaves padding out of the divisor (count_include_pad=False only)"
-        if case.rank == 2 and self._keras2_nchw_unsupported(case):
+        if (self.backend == "torch" and case.op == "avg_pool" and case.rank == 3 and mode == "same"
+                and all(b == a for b, a in case.pads) and any(k > n for k, n in zip(case.kernel, case.shape[2:]))):
+            return ("Keras AveragePooling3D on torch passes symmetric 'same' padding to F.avg_pool3d, which rejects "
+                    f"a kernel larger than the input, padding notwithstanding (RuntimeError; kernel {case.kernel}, "
+                    f"input {case.shape[2:]})")
+        if case.rank == 2 and self.keras_major < 3 and self._tf_nchw_unsupported(case):
             return (f"Keras 2 {LAYER[case.op].format(r=2)} channels_first hands TF an NCHW pool, which TF's CPU "
                     f"kernel supports for float32/bfloat16 only (InvalidArgumentError for {case.dtype})")
         return None
