@@ -493,7 +493,7 @@ record("keras", KERAS2_TF, "zero_pad/unbatched-input", "not_expressible",
        detail="Keras 2 ZeroPadding1D has no data_format (channels_last only)")
 record("keras", KERAS2_TF, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
        detail=(
-           "One of the dimensions in the output is <= 0 due to downsampling in conv1d. Consider "
+           "One of the dimensions in the output is <= 0 due to downsampling in conv1d…. Consider "
            "increasing the input size. Received input shape [1, 1, 3] which would produce output shape "
            "with a zero or negative value in a dimension."))
 record("keras", KERAS2_TF, "conv/kernel-zero", "raises", exc_type="ValueError",

@@ -109,6 +109,8 @@ class KerasTarget(Target):
         strides unless Keras decomposes a strided+dilated call; grouped ConvND expresses those cases."""
         s, d = case.strides, case.dilations
         strides_ok = case.rank == 1 or len(set(s)) == 1 or (max(s) > 1 and max(d) > 1)
+        if self.keras_release < (3, 15) and max(s) > 1 and max(d) > 1:
+            strides_ok = False  # Keras < 3.15 DepthwiseConv rejects strides > 1 with dilation_rate > 1 (ValueError)
         depthwise = case.groups > 1 and case.groups == case.shape[1] and case.rank <= 2 \
             and self.keras_conv_padding(case) != "causal" and strides_ok \
             and not (self._tf_nchw_unsupported(case) and self.keras_release < (3, 15)
