@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-_KERAS = "import keras\nto_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray\n"
+from ..targets.keras_target import PRELUDE
+
+_KERAS = PRELUDE + "\n"
 _TORCH = "import torch\nimport torch.nn.functional as F\nt = torch.from_numpy(x)\n"
 
 

@@ -10,7 +10,6 @@ import importlib.util
 import os
 
 from ..cases import OP_PARAMS, Case
-from ..executor import worker_for
 from . import Capabilities, Target
 
 EVERYTHING = Capabilities(dtypes=("float32", "float64"))
@@ -47,7 +46,7 @@ class ImplTarget(Target):
     def provided(self) -> list[str]:
         """The reference API names the module defines, asked of the worker (importing it may crash)."""
         if self._provided is None:
-            outcome = worker_for(self.name).run(
+            outcome = self.run_program(
                 f"import importlib\nm = importlib.import_module({self.module!r})\n"
                 f"actual = [n for n in {API!r} if callable(getattr(m, n, None))]\n", {})
             if outcome.kind != "ok":

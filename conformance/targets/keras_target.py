@@ -51,6 +51,17 @@ _ACTIVATION_LAYER = {
 _BACKEND_PACKAGES = {"tensorflow": ("tensorflow", "tensorflow-cpu"), "torch": ("torch",), "jax": ("jax",)}
 
 
+PRELUDE = ("import keras\n"
+           "to_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray  # Keras 2 has no ops")
+
+
+def layout_conversions(case: Case) -> tuple[str, str]:
+    """Source turning channels-first `x` into the layer's layout, and a template turning its output back."""
+    if case.layout == "channels_last":
+        return "np.moveaxis(x, 1, -1)", "np.moveaxis({}, -1, 1)"
+    return "x", "{}"
+
+
 class KerasTarget(Target):
     def __init__(self):
         self.backend = os.environ.get("KERAS_BACKEND", "tensorflow")
@@ -194,11 +205,9 @@ class KerasTarget(Target):
                   dtype=case.dtype)
         args = ", ".join(f"{name}={v!r}" for name, v in kw.items())
         weights = "[kernel, bias]" if case.bias is not None else "[kernel]"
-        to_layout, from_layout = ("np.moveaxis(x, 1, -1)", "np.moveaxis({}, -1, 1)") \
-            if case.layout == "channels_last" else ("x", "{}")
+        to_layout, from_layout = layout_conversions(case)
         return (
-            "import keras\n"
-            "to_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray  # Keras 2 has no ops\n"
+            f"{PRELUDE}\n"
             f"layer = keras.layers.{layer}({args})\n"
             f"x_in = {to_layout}\n"
             "layer.build(x_in.shape)\n"
@@ -211,8 +220,7 @@ class KerasTarget(Target):
 
     def _program_dense_activation(self, case: Case) -> str:
         dtype = f"dtype={case.dtype!r}"
-        lines = ["import keras",
-                 "to_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray  # Keras 2 has no ops"]
+        lines = [PRELUDE]
         if case.op == "dense":
             lines += [f"layer = keras.layers.Dense({case.weight.shape[0]}, use_bias={case.bias is not None}, {dtype})",
                       "layer.build(x.shape)",
@@ -247,11 +255,9 @@ class KerasTarget(Target):
             kw["data_format"] = case.layout
         kw["dtype"] = case.dtype
         args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
-        to_layout, from_layout = ("np.moveaxis(x, 1, -1)", "np.moveaxis({}, -1, 1)") \
-            if case.layout == "channels_last" else ("x", "{}")
+        to_layout, from_layout = layout_conversions(case)
         return (
-            "import keras\n"
-            "to_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray  # Keras 2 has no ops\n"
+            f"{PRELUDE}\n"
             f"layer = {layer}({args})\n"
             f"x_in = {to_layout}\n"
             "y = layer(x_in)\n"
@@ -273,8 +279,7 @@ class KerasTarget(Target):
             return self._program_dense_activation(case)
         one = (lambda v: v[0] if rank == 1 and isinstance(v, tuple) and len(v) == 1 else v)
         flat = (lambda v: [u for w in v for u in flat(w)] if isinstance(v, (tuple, list)) else [v])
-        lines = ["import keras",
-                 "to_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray  # Keras 2 has no ops"]
+        lines = [PRELUDE]
         if case.op in ("max_pool", "avg_pool", "conv"):
             padding = case.padding
             if isinstance(padding, str) and padding.lower() in ("valid", "same", "causal"):
@@ -317,14 +322,14 @@ class KerasTarget(Target):
         kw.update(data_format=case.layout, dtype=case.dtype)
         args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
         lines += [f"layer = keras.layers.{layer}({args})",
-                  f"x_in = {'np.moveaxis(x, 1, -1)' if case.layout == 'channels_last' else 'x'}"]
+                  f"x_in = {layout_conversions(case)[0]}"]
         if case.op == "conv":
             axes = (*range(2, case.weight.ndim), 1, 0)
             weights = "[kernel, bias]" if case.bias is not None else "[kernel]"
             lines += ["layer.build(x_in.shape)",
                       f"kernel = np.transpose(weight, {axes!r})  # (C_out, C_in/groups, *k) -> (*k, C_in/groups, C_out)",
                       f"layer.set_weights({weights})"]
-        from_layout = "np.moveaxis({}, -1, 1)" if case.layout == "channels_last" else "{}"
+        from_layout = layout_conversions(case)[1]
         lines += ["y = layer(x_in)",
                   f"actual = {from_layout.format('to_numpy(y)')}",
                   "try:  # Keras' shape inference, which can disagree with its kernels on invalid input",
