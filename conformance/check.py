@@ -58,12 +58,12 @@ def check_case(target: Target, case: Case) -> str:
         LEDGER.record(*bucket, "not_expressible", reason=reason)
         return "not_expressible"
     found = divergences.matching(target.name, target.versions(), case)
-    expected, unchecked = divergences.predicted_output(found, case, reference_output(case))
-    expected = expected_in_dtype(case, expected)
+    prediction = divergences.predicted_output(found, case, reference_output(case))
+    expected = expected_in_dtype(case, prediction.values, prediction.dtype)
     magnitude = None
     if found and error_bound_needed(case):  # the bound follows the terms the framework actually sums
         positive = abs_case(case)
-        magnitude = divergences.predicted_output(found, positive, reference_output(positive))[0]
+        magnitude = divergences.predicted_output(found, positive, reference_output(positive)).values
     program = target.program(case)
     outcome = target.run(case)
     if outcome.kind == "raised" and outcome.exc_type.endswith("NotImplementedError"):
@@ -74,7 +74,7 @@ def check_case(target: Target, case: Case) -> str:
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
     verdict = compare(case, expected, outcome.values.get("actual"), outcome.values.get("claimed_shape"),
-                      unchecked, magnitude)
+                      prediction.unchecked, magnitude, prediction.dtype, prediction.computes_in)
     if not verdict.ok:
         headline = ("does not conform to the spec" if not found else
                     "no longer behaves as " + " and ".join(f"divergence {d.id!r} records ({d.behaviour})"

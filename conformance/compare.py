@@ -70,8 +70,10 @@ def error_bound_needed(case: Case) -> bool:
     return case.op in SUM_OPS or case.op == "lp_pool"
 
 
-def error_bound(case: Case, expected: np.ndarray, magnitude: np.ndarray | None = None) -> np.ndarray | None:
-    """Per-element bound on |actual - expected| for a target computing in case.dtype; None means exact.
+def error_bound(case: Case, expected: np.ndarray, magnitude: np.ndarray | None = None,
+                computes_in: str | None = None) -> np.ndarray | None:
+    """Per-element bound on |actual - expected| for a target computing in `computes_in` (by default
+    case.dtype); None means exact.
 
     `magnitude` is the op applied to |inputs| (sum |terms| / divisor, or for lp_pool the p-norm of |x|);
     by default the spec's, and under a divergence the divergence's own prediction on |inputs|.
@@ -80,7 +82,7 @@ def error_bound(case: Case, expected: np.ndarray, magnitude: np.ndarray | None =
         magnitude = reference_output(abs_case(case))
     if case.op in EXACT_OPS or case.x.dtype.kind in "iu":
         return None
-    u, eta = format_info(case.dtype)
+    u, eta = format_info(computes_in or case.dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         if case.op in SUM_OPS:
             k = term_count(case) + 2
@@ -108,6 +110,7 @@ class Verdict:
     bound: np.ndarray | None = None
     differs: np.ndarray | None = None  # bool mask over elements, for "values"
     claimed_shape: tuple | None = None
+    expected_dtype: str | None = None  # for "dtype"
 
     @property
     def ok(self) -> bool:
@@ -122,9 +125,10 @@ def layout_shape(shape: tuple[int, ...], layout: str) -> tuple[int, ...]:
 
 
 def compare(case: Case, expected: np.ndarray, actual, claimed_shape=None, unchecked=None,
-            magnitude=None) -> Verdict:
+            magnitude=None, dtype: str | None = None, computes_in: str | None = None) -> Verdict:
     """Check shape, the target's own claimed shape (if it reports one), dtype, then values (except where
-    `unchecked`, a recorded unpredictable divergence, marks them)."""
+    `unchecked`, a recorded unpredictable divergence, marks them). `dtype` and `computes_in` default to the
+    input's; a divergence may record others."""
     actual = np.asarray(actual)
     verdict = Verdict(None, expected, actual, claimed_shape=claimed_shape)
     if actual.shape != expected.shape:
@@ -133,12 +137,13 @@ def compare(case: Case, expected: np.ndarray, actual, claimed_shape=None, unchec
     if claimed_shape is not None and tuple(claimed_shape) != layout_shape(expected.shape, case.layout):
         verdict.problem = "claimed_shape"
         return verdict
-    if actual.dtype != case.x.dtype:
+    if actual.dtype != np.dtype(dtype or case.x.dtype):
+        verdict.expected_dtype = str(dtype or case.dtype)
         verdict.problem = "dtype"
         return verdict
     want, got = _widen(expected), _widen(actual)
     both_nan = np.isnan(want) & np.isnan(got) if want.dtype.kind == "f" else np.zeros(want.shape, bool)
-    bound = error_bound(case, expected, magnitude)
+    bound = error_bound(case, expected, magnitude, computes_in)
     if bound is None:
         differs = ~((got == want) | both_nan)
     else:
@@ -160,8 +165,9 @@ def _widen(a: np.ndarray) -> np.ndarray:
     return a if a.dtype.kind in "iub" else a.astype(np.float64)
 
 
-def expected_in_dtype(case: Case, expected64: np.ndarray) -> np.ndarray:
-    """For exact ops the float64 oracle rounds to the case dtype without error (values come from x)."""
+def expected_in_dtype(case: Case, expected64: np.ndarray, dtype: str | None = None) -> np.ndarray:
+    """For exact ops the float64 oracle rounds to the returned dtype (by default the case's) without error
+    (values come from x)."""
     if case.op in EXACT_OPS:
-        return expected64.astype(case.x.dtype)
+        return expected64.astype(np.dtype(dtype or case.x.dtype))
     return expected64

@@ -37,6 +37,11 @@ class Divergence:
     # bool mask (output-shaped) marks the elements left unchecked, and everywhere else `predict` holds.
     # The example must still differ from the spec inside the mask, so a fix is noticed.
     unpredictable: Callable[[Case], np.ndarray] | None = None
+    # Where the framework computes in another floating format than the input's (Keras 3 on torch and jax
+    # turns float64 into float32): that format, whose unit roundoff sets the error bound, and the dtype it
+    # returns for a case. None means the input's.
+    computes_in: str | None = None
+    returns: Callable[[Case], str] | None = None
 
     @property
     def ops(self) -> tuple[str, ...]:
@@ -73,15 +78,30 @@ def matching(target_name: str, versions: dict[str, str], case: Case) -> list[Div
             if d.target == target_name and case.op in d.ops and d.in_range(versions) and d.applies(case)]
 
 
-def predicted_output(found: list[Divergence], case: Case, spec: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """What the target should return under the divergences `found`, and the elements none can predict."""
-    predicted, unchecked = spec, None
+@dataclass
+class Prediction:
+    """What a target should return for a case: the values (float64), the elements no rule predicts, the
+    dtype it returns and the format its arithmetic runs in."""
+
+    values: np.ndarray
+    unchecked: np.ndarray | None
+    dtype: str
+    computes_in: str
+
+
+def predicted_output(found: list[Divergence], case: Case, spec: np.ndarray) -> Prediction:
+    """What the target should return under the divergences `found` (the spec's output where none)."""
+    prediction = Prediction(spec, None, case.dtype, case.dtype)
     for d in found:
-        predicted = d.predict(case, predicted)
+        prediction.values = d.predict(case, prediction.values)
         if d.unpredictable is not None:
             mask = d.unpredictable(case)
-            unchecked = mask if unchecked is None else unchecked | mask
-    return predicted, unchecked
+            prediction.unchecked = mask if prediction.unchecked is None else prediction.unchecked | mask
+        if d.computes_in is not None:
+            prediction.computes_in = d.computes_in
+        if d.returns is not None:
+            prediction.dtype = d.returns(case)
+    return prediction
 
 
 def windows_any(case: Case, mask: np.ndarray) -> np.ndarray:

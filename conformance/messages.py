@@ -197,7 +197,7 @@ def failure_message(case: Case, target_label: str, verdict: Verdict, program: st
         out.append(f"  compute_output_shape claims {verdict.claimed_shape}, but the spec gives "
                    f"{layout_shape(verdict.expected.shape, case.layout)} in {case.layout} layout")
     elif verdict.problem == "dtype":
-        out.append(f"  dtype    : expected {case.dtype}, got {verdict.actual.dtype}")
+        out.append(f"  dtype    : expected {verdict.expected_dtype}, got {verdict.actual.dtype}")
     elif verdict.problem == "values":
         out += _value_lines(case, verdict)
     if case.layout != "channels_first":

@@ -7,7 +7,7 @@ import pytest
 from .cases import reference_output
 from .check import check_case
 from .compare import compare, expected_in_dtype
-from .divergences import REGISTRY, matching
+from .divergences import REGISTRY, matching, predicted_output
 from .docs import DOCS_DIR, GENERATED
 from .plugin import selected_targets
 
@@ -21,8 +21,9 @@ def test_divergence_example(divergence, request):
     target = targets[0]
     example = divergence.example()
     spec = expected_in_dtype(example, reference_output(example))
-    predicted = expected_in_dtype(example, divergence.predict(example, reference_output(example)))
-    unchecked = divergence.unpredictable(example) if divergence.unpredictable else None
+    prediction = predicted_output([divergence], example, reference_output(example))
+    predicted = expected_in_dtype(example, prediction.values, prediction.dtype)
+    unchecked = prediction.unchecked
     assert unchecked is not None and unchecked.any() or not compare(example, spec, predicted).ok, (
         f"divergence {divergence.id}: its prediction equals the spec on its own example; the example "
         "does not show the divergence")
@@ -32,7 +33,8 @@ def test_divergence_example(divergence, request):
         actual = outcome.values.get("actual") if outcome.kind == "ok" else None
         # an unpredictable divergence predicts the spec itself: it reproduces when its example departs from it
         reproduces = actual is not None and (not compare(example, spec, actual).ok if unchecked is not None
-                                             else compare(example, predicted, actual).ok)
+                                             else compare(example, predicted, actual, dtype=prediction.dtype,
+                                                          computes_in=prediction.computes_in).ok)
         # another entry, in range here, may record the same behaviour (e.g. one per Keras backend)
         if reproduces and not matching(target.name, versions, example):
             pytest.fail(f"divergence {divergence.id} reproduces on {target.label}, outside its recorded range "

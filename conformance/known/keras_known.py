@@ -136,9 +136,10 @@ def _format_max(case: Case) -> float:
     return 3.3895e38 if case.dtype == "bfloat16" else float(np.finfo(case.x.dtype).max)
 
 
-def overflowing_sums(case: Case) -> np.ndarray:
+def overflowing_sums(case: Case, largest: float | None = None) -> np.ndarray:
+    """Outputs whose sum of |terms| exceeds `largest` (by default the input format's largest finite value)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return _abs_sums(case) > _format_max(case)
+        return _abs_sums(case) > (_format_max(case) if largest is None else largest)
 
 
 def _sum_overflows(case: Case) -> bool:
@@ -537,4 +538,67 @@ register(Divergence(
               "float16 represents sigmoid(x) down to x = -16.6",
     predict=jax_sigmoid_float16,
     example=lambda: Case("sigmoid", np.array([[-12.0, 0.0, -11.0]], dtype=np.float16)),
+))
+
+
+# --- float64 on the torch and jax backends ------------------------------------------------------------------
+# keras.src.backend.common.dtypes.result_type maps float64 to float32 on every backend but TensorFlow
+# (BIT64_TO_BIT32_DTYPE, "to be aligned with JAX's default"); ops that pick their compute dtype through it
+# round float64 inputs to float32 and compute there. Measured on keras 3.15.1: which ops, and the dtype
+# each returns, differ per backend.
+
+def _rounded_to_float32(case: Case) -> Case:
+    return case.replace(**{k: v.astype(np.float32).astype(np.float64) for k, v in case.arrays().items()})
+
+
+def float32_arithmetic(case: Case, spec: np.ndarray) -> np.ndarray:
+    """The op on its inputs rounded once to float32; the float32 arithmetic after that is in the error bound
+    (computes_in="float32": gamma_{K+2}(2^-24) * sum |terms|, which also covers a bias added in float64)."""
+    return reference_output(_rounded_to_float32(case))
+
+
+def float32_overflowing_sums(case: Case) -> np.ndarray:
+    """Sums whose partial sums can overflow float32 although their float64 spec is finite: the summation
+    order decides between inf and NaN."""
+    if case.op not in SUM_OVERFLOW_OPS:
+        return np.zeros(reference_output(case).shape, bool)
+    return overflowing_sums(_rounded_to_float32(case), float(np.finfo(np.float32).max))
+
+
+FLOAT64_AS_FLOAT32 = dict(
+    applies=lambda case: case.dtype == "float64",
+    when="float64 input",
+    spec="y is computed from the float64 inputs, with float64's error bound, and returned as float64",
+    predict=float32_arithmetic,
+    unpredictable=float32_overflowing_sums,
+    computes_in="float32",
+    link="keras/src/backend/common/dtypes.py: BIT64_TO_BIT32_DTYPE (float64 -> float32 off TensorFlow)",
+)
+
+register(Divergence(
+    id="keras-torch-float64-computed-in-float32",
+    target="keras",
+    requires={"keras": ">=3.0", "torch": ">=2.0"},
+    op=("dense", "global_avg_pool"),
+    behaviour="Dense (keras.ops.matmul) and GlobalAveragePooling (keras.ops.mean) round float64 inputs to "
+              "float32 and compute in float32; GlobalAveragePooling casts the result back to float64, Dense "
+              "returns the float32 product, plus the bias in float64 when it has one (Dense(1, use_bias=False,"
+              " dtype='float64') on x = w = 1/3 gives float32 0.11111112, spec float64 0.111111111111)",
+    returns=lambda case: "float32" if case.op == "dense" and case.bias is None else "float64",
+    example=lambda: Case("dense", np.array([[1 / 3]]), weight=np.array([[1 / 3]])),
+    **FLOAT64_AS_FLOAT32,
+))
+
+register(Divergence(
+    id="keras-jax-float64-computed-in-float32",
+    target="keras",
+    requires={"keras": ">=3.0", "jax": ">=0.10"},
+    op=("global_avg_pool", "tanh"),
+    behaviour="with JAX_ENABLE_X64 set, GlobalAveragePooling (keras.ops.mean) and tanh (keras.ops.tanh) still "
+              "round float64 inputs to float32 and compute in float32; GlobalAveragePooling casts the result "
+              "back to float64, tanh returns float32 (tanh(1/3) gives float32 0.32151276, spec float64 "
+              "0.321512737532); Dense, the other pools and activations compute in float64",
+    returns=lambda case: "float32" if case.op == "tanh" else "float64",
+    example=lambda: Case("tanh", np.array([[1 / 3, -2.0, 0.0]])),
+    **FLOAT64_AS_FLOAT32,
 ))
