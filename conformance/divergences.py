@@ -42,6 +42,10 @@ class Divergence:
     # returns for a case. None means the input's.
     computes_in: str | None = None
     returns: Callable[[Case], str] | None = None
+    # Where the framework's answer depends on what ran before it in the same process: the case that, run
+    # first, makes the example behave as recorded. The suite keeps such cases apart (Target.worker_name), so
+    # the entry never matches a property-test case; its example is checked after this case in a fresh worker.
+    after: Callable[[], Case] | None = None
 
     @property
     def ops(self) -> tuple[str, ...]:
@@ -74,8 +78,8 @@ def matching(target_name: str, versions: dict[str, str], case: Case) -> list[Div
     Several can hold at once (independent bugs); their predictions compose in that order: each `predict`
     receives the previous one's output, starting from the spec's.
     """
-    return [d for d in REGISTRY
-            if d.target == target_name and case.op in d.ops and d.in_range(versions) and d.applies(case)]
+    return [d for d in REGISTRY if d.target == target_name and case.op in d.ops and d.after is None
+            and d.in_range(versions) and d.applies(case)]
 
 
 @dataclass

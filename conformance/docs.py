@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .cases import reference_output
-from .divergences import REGISTRY, Divergence
+from .divergences import REGISTRY, Divergence, predicted_output
 
 DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
 
@@ -24,7 +24,7 @@ def _array(a: np.ndarray) -> str:
 def _entry(d: Divergence) -> list[str]:
     example = d.example()
     spec = reference_output(example)
-    predicted = d.predict(example, spec)
+    prediction = predicted_output([d], example, spec)
     requires = ", ".join(f"{pkg} {spec_}" for pkg, spec_ in d.requires.items())
     lines = [
         f"## `{d.id}`",
@@ -35,6 +35,11 @@ def _entry(d: Divergence) -> list[str]:
         f"- **spec**: {d.spec}",
         f"- **instead**: {d.behaviour}",
     ]
+    if d.after is not None:
+        lines.append(f"- **after**: `{d.after().describe()}` in the same process")
+    if d.computes_in or d.returns:
+        lines.append(f"- **format**: the example ({example.dtype}) computes in {prediction.computes_in} and "
+                     f"returns {prediction.dtype}")
     if d.link:
         lines.append(f"- **upstream**: {d.link}")
     lines += [
@@ -44,7 +49,7 @@ def _entry(d: Divergence) -> list[str]:
         "```",
         f"x        = {_array(example.x)}",
         f"spec     = {_array(spec)}",
-        f"{d.target:8} = {_array(predicted)}",
+        f"{d.target:8} = {_array(prediction.values)}",
         "```",
         "",
     ]

@@ -9,6 +9,8 @@ from .check import check_case
 from .compare import compare, expected_in_dtype
 from .divergences import REGISTRY, matching, predicted_output
 from .docs import DOCS_DIR, GENERATED
+from .executor import Worker
+from .messages import failure_message, outcome_message
 from .plugin import selected_targets
 
 
@@ -19,6 +21,8 @@ def test_divergence_example(divergence, request):
     if not targets or targets[0].missing_reason():
         pytest.skip(f"target {divergence.target} is not selected or not installed")
     target = targets[0]
+    if divergence.after is not None:
+        return check_after(divergence, target)
     example = divergence.example()
     spec = expected_in_dtype(example, reference_output(example))
     prediction = predicted_output([divergence], example, reference_output(example))
@@ -47,6 +51,39 @@ def test_divergence_example(divergence, request):
         pytest.fail(f"divergence {divergence.id} no longer reproduces on {target.label}: the example now "
                     f"conforms to the spec. Narrow its range {divergence.requires} to exclude this version.")
     assert check_case(target, example) == "diverged"
+
+
+def check_after(divergence, target) -> None:
+    """A divergence that needs an earlier call: run that call, then the example, in one fresh worker."""
+    first, example = divergence.after(), divergence.example()
+    worker = Worker(f"{target.name}-after", target.worker_env)
+    try:
+        worker.run(target.program(first), first.arrays())
+        program = target.program(example)
+        outcome = worker.run(program, example.arrays())
+    finally:
+        worker.close()
+    if outcome.kind != "ok":
+        pytest.fail(outcome_message(example, target.label, outcome.describe(), program))
+    actual = outcome.values["actual"]
+    spec = expected_in_dtype(example, reference_output(example))
+    conforms = compare(example, spec, actual)
+    if not divergence.in_range(target.versions()):
+        assert conforms.ok, failure_message(
+            example, target.label, conforms, program,
+            f"reproduces divergence {divergence.id} outside its recorded range {divergence.requires} (after "
+            f"{first.describe()} in the same process): widen the range")
+        return
+    if conforms.ok:
+        pytest.fail(f"divergence {divergence.id} no longer reproduces on {target.label}: after "
+                    f"{first.describe()}, the example conforms to the spec. Narrow its range "
+                    f"{divergence.requires} to exclude this version.")
+    prediction = predicted_output([divergence], example, reference_output(example))
+    verdict = compare(example, expected_in_dtype(example, prediction.values, prediction.dtype), actual,
+                      unchecked=prediction.unchecked, dtype=prediction.dtype, computes_in=prediction.computes_in)
+    assert verdict.ok, failure_message(example, target.label, verdict, program,
+                                       f"no longer behaves as divergence {divergence.id!r} records "
+                                       f"({divergence.behaviour}), after {first.describe()}")
 
 
 @pytest.mark.parametrize("name", sorted(GENERATED))

@@ -88,6 +88,35 @@ register(Divergence(
 ))
 
 
+def _nchw_bfloat16_empty_windows(case: Case) -> bool:
+    return (case.dtype == "bfloat16" and case.rank == 2 and case.layout == "channels_first"
+            and bool((_max_of_numbers(case) == -np.inf).any()))
+
+
+def tf_nchw_max_pool_bfloat16(case: Case, spec: np.ndarray) -> np.ndarray:
+    """Windows of only NaN and -inf start, and stay, at bfloat16's lowest finite value."""
+    import ml_dtypes
+
+    return np.where(_max_of_numbers(case) == -np.inf, float(ml_dtypes.finfo(ml_dtypes.bfloat16).min), spec)
+
+
+register(Divergence(
+    id="keras2-max-pool-nchw-bfloat16-lowest",
+    target="keras",
+    requires={"keras": "<3", "tensorflow": ">=2.12"},
+    op="max_pool",
+    applies=_nchw_bfloat16_empty_windows,
+    when="2-D bfloat16 channels_first max pooling with a window of only NaN and -inf (padding included)",
+    spec="a window of -inf yields -inf, a window with a NaN yields NaN",
+    behaviour="Keras 2 hands 2-D channels_first pooling to TF as NCHW, whose oneDNN kernel starts bfloat16 "
+              "windows, like every other format, from the lowest finite value: -3.3895e38 where the NHWC "
+              "kernel gives -inf (measured on TF 2.15.1)",
+    predict=tf_nchw_max_pool_bfloat16,
+    example=lambda: Case("max_pool", _bf16(np.array([[[[-np.inf, -np.inf, np.nan, np.nan]]]])),
+                         kernel_size=(1, 2), stride=(1, 2)),
+))
+
+
 def _subnormals_flushed(case: Case) -> bool:
     x = case.x.astype(np.float64)
     return (_flushes_subnormals(case) and not _nan_windows(case) and not _clamped_windows(case).any()
@@ -106,6 +135,44 @@ register(Divergence(
               "max of [5e-324, 0] is 0.0",
     predict=tf_max_pool,
     example=lambda: Case("max_pool", np.array([[[5e-324, 0.0, 1.5e-323, 1e-323]]]), kernel_size=(2,)),
+))
+
+
+# --- Keras 2 on TF <= 2.15: oneDNN pooling primitives cached without their data format ----------------------
+
+def pool_in_cached_layout(case: Case, spec: np.ndarray) -> np.ndarray:
+    """The primitive cached by the earlier NHWC call runs on this call's NCHW buffer: it reads the buffer as
+    NHWC of the same sizes, pools, and writes NHWC, which TF hands back as NCHW."""
+    n, c, *spatial = case.x.shape
+    seen = np.moveaxis(case.x.astype(np.float64).reshape(n, *spatial, c), -1, 1)
+    out = reference_output(case.replace(x=seen))
+    return np.moveaxis(out, 1, -1).reshape(out.shape)
+
+
+# x = 0..11 shuffled; drawn channels-first (N, C, H, W) = (1, 2, 3, 2):
+#   channel 0: 9  2     channel 1: 0  3     2x2 windows, stride 1: spec  [[9], [11]]  [[10], [10]]
+#              7  4                6 10                             TF     [[9], [11]]  [[ 8], [11]]
+#              5 11                8  1
+_SHUFFLED = np.array([9, 2, 7, 4, 5, 11, 0, 3, 6, 10, 8, 1], dtype=np.float32).reshape(1, 2, 3, 2)
+
+register(Divergence(
+    id="tf-onednn-pool-cache-ignores-layout",
+    target="keras",
+    requires={"keras": "<3", "tensorflow": ">=2.12,<2.16"},
+    op=("max_pool", "avg_pool"),
+    applies=lambda case: case.rank == 2 and case.layout == "channels_first",
+    when="a 2-D MaxPooling or AveragePooling call with channels_first, after a channels_last call with the "
+         "same sizes in the same process (or the reverse)",
+    spec="each call's output depends only on its own input and arguments",
+    behaviour="TF's oneDNN pooling caches its primitive under the sizes alone, without the data format, and "
+              "Keras 2 hands TF NCHW for channels_first: the second call reuses the first's NHWC primitive, "
+              "reads its NCHW buffer as NHWC and writes NHWC back, so nearly every output is wrong; with one "
+              "channel only the empty-window value differs (bfloat16 all-NaN window: -3.39e38, not -inf). "
+              "Fixed in TF 2.16 (the cache key holds the source format); Keras 3 transposes to NHWC anyway",
+    predict=pool_in_cached_layout,
+    example=lambda: Case("max_pool", _SHUFFLED, kernel_size=(2, 2), stride=(1, 1)),
+    after=lambda: Case("max_pool", _SHUFFLED, kernel_size=(2, 2), stride=(1, 1), layout="channels_last"),
+    link="https://github.com/tensorflow/tensorflow/issues/61482 (fix: tensorflow/tensorflow#62819)",
 ))
 
 

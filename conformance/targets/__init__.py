@@ -103,7 +103,11 @@ class Target:
         raise NotImplementedError
 
     def run(self, case: Case) -> Outcome:
-        return self.run_program(self.program(case), case.arrays())
+        return self.run_program(self.program(case), case.arrays(), self.worker_name(case))
+
+    def worker_name(self, case: Case) -> str:
+        """The worker process a case runs in: one per target, unless framework state leaks between cases."""
+        return self.name
 
     def error_program(self, case: Case, rank: int) -> str:
         """The target's call for a case the spec may reject (the error contract, `conformance/errors.py`).
@@ -120,10 +124,10 @@ class Target:
 
     def run_error(self, case: Case, rank: int) -> Outcome:
         """Run `error_program` in the target's worker, so a crash or hang is an outcome, not the end."""
-        return self.run_program(self.error_program(case, rank), case.arrays())
+        return self.run_program(self.error_program(case, rank), case.arrays(), self.worker_name(case))
 
-    def run_program(self, program: str, arrays: dict | None = None) -> Outcome:
-        return worker_for(self.name, self.worker_env).run(program, arrays or {})
+    def run_program(self, program: str, arrays: dict | None = None, worker: str | None = None) -> Outcome:
+        return worker_for(worker or self.name, self.worker_env).run(program, arrays or {})
 
     def program_for_call(self, call: str) -> str:
         """A program calling a reference-API function by name (only `impl` targets offer this)."""

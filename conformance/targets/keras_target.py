@@ -98,6 +98,14 @@ class KerasTarget(Target):
     def versions(self) -> dict[str, str]:
         return {"keras": self.version, self.backend: self.backend_version}
 
+    def worker_name(self, case: Case) -> str:
+        # Keras 2 hands TF NCHW for channels_first, and TF <= 2.15's oneDNN pooling then reuses a primitive
+        # cached for NHWC input of the same sizes (divergence tf-onednn-pool-cache-ignores-layout): a worker
+        # per layout keeps each case's answer independent of the cases run before it.
+        if self.keras_major < 3 and case.layout == "channels_first":
+            return f"{self.name}-channels_first"
+        return self.name
+
     def keras_padding(self, case: Case) -> str | None:
         """'valid' or 'same' if the case's resolved padding is one of them, else None."""
         pads = case.pads
