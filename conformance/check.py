@@ -73,18 +73,38 @@ def check_case(target: Target, case: Case) -> str:
         message = outcome_message(case, target.label, outcome.describe(), program)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
-    verdict = compare(case, expected, outcome.values.get("actual"), outcome.values.get("claimed_shape"),
-                      prediction.unchecked, magnitude, prediction.dtype, prediction.computes_in)
+    def verdict_of(outcome):
+        return compare(case, expected, outcome.values.get("actual"), outcome.values.get("claimed_shape"),
+                       prediction.unchecked, magnitude, prediction.dtype, prediction.computes_in)
+
+    verdict = verdict_of(outcome)
     if not verdict.ok:
         headline = ("does not conform to the spec" if not found else
                     "no longer behaves as " + " and ".join(f"divergence {d.id!r} records ({d.behaviour})"
                                                           for d in found))
-        message = failure_message(case, target.label, verdict, program, headline)
+        history = None
+        if _final_example():
+            fresh = target.run_fresh(case)
+            if fresh.kind == "ok" and verdict_of(fresh).ok:
+                history = ("in a fresh process this case conforms: the answer above depended on the cases run "
+                           "before it in the same worker (state the framework kept between calls)")
+        message = failure_message(case, target.label, verdict, program, headline, history)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
     status = "diverged" if found else "passed"
     LEDGER.record(*bucket, status, divergences=tuple(d.id for d in found))
     return status
+
+
+def _final_example() -> bool:
+    """False while hypothesis explores or shrinks, True on its final replay of the failing example and
+    outside hypothesis: the one run worth a fresh worker process."""
+    try:
+        from hypothesis.control import current_build_context
+
+        return current_build_context().is_final
+    except Exception:  # no build context: not under @given
+        return True
 
 
 def check_output_size(target: Target, args: dict) -> None:

@@ -189,7 +189,7 @@ def outcome_message(case: Case, target_label: str, what: str, program: str) -> s
 
 
 def failure_message(case: Case, target_label: str, verdict: Verdict, program: str,
-                    headline: str = "does not conform to the spec") -> str:
+                    headline: str = "does not conform to the spec", history: str | None = None) -> str:
     out = [f"{case.op} on {target_label} {headline}", "", *case_lines(case)]
     out.append(f"  expected shape {tuple(verdict.expected.shape)}, "
                f"got {None if verdict.actual is None else tuple(verdict.actual.shape)}")
@@ -202,6 +202,8 @@ def failure_message(case: Case, target_label: str, verdict: Verdict, program: st
         out += _value_lines(case, verdict)
     if case.layout != "channels_first":
         out.append(f"  (indices are channels-first; the target ran {case.layout})")
+    if history:
+        out.append(f"  history  : {history}")
     out += repro_lines(case, target_label, program)
     return "\n".join(out)
 

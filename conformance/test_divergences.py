@@ -9,7 +9,6 @@ from .check import check_case
 from .compare import compare, expected_in_dtype
 from .divergences import REGISTRY, matching, predicted_output
 from .docs import DOCS_DIR, GENERATED
-from .executor import Worker
 from .messages import failure_message, outcome_message
 from .plugin import selected_targets
 
@@ -56,13 +55,8 @@ def test_divergence_example(divergence, request):
 def check_after(divergence, target) -> None:
     """A divergence that needs an earlier call: run that call, then the example, in one fresh worker."""
     first, example = divergence.after(), divergence.example()
-    worker = Worker(f"{target.name}-after", target.worker_env)
-    try:
-        worker.run(target.program(first), first.arrays())
-        program = target.program(example)
-        outcome = worker.run(program, example.arrays())
-    finally:
-        worker.close()
+    program = target.program(example)
+    outcome = target.run_fresh(first, example)
     if outcome.kind != "ok":
         pytest.fail(outcome_message(example, target.label, outcome.describe(), program))
     actual = outcome.values["actual"]

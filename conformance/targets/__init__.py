@@ -13,7 +13,7 @@ import importlib.util
 from dataclasses import dataclass, field
 
 from ..cases import Case
-from ..executor import Outcome, worker_for
+from ..executor import Outcome, Worker, worker_for
 
 
 class NotExpressible(Exception):
@@ -104,6 +104,17 @@ class Target:
 
     def run(self, case: Case) -> Outcome:
         return self.run_program(self.program(case), case.arrays(), self.worker_name(case))
+
+    def run_fresh(self, *cases: Case) -> Outcome:
+        """Run `cases` in order in a new worker process (closed after) and return the last one's outcome:
+        the target's answer with no state left by earlier calls, or with exactly the state `cases` leave."""
+        worker = Worker(f"{self.name}-fresh", self.worker_env)
+        try:
+            for case in cases:
+                outcome = worker.run(self.program(case), case.arrays())
+            return outcome
+        finally:
+            worker.close()
 
     def worker_name(self, case: Case) -> str:
         """The worker process a case runs in: one per target, unless framework state leaks between cases."""
