@@ -52,6 +52,13 @@ def hostile_cases():
         yield f"avg-long-window-{dt}", Case(
             "avg_pool", _x(np.r_[2048, np.ones(255)], dt), kernel_size=(256,))
         yield f"global-max-nan-{dt}", Case("global_max_pool", _x([1, NAN, 3], dt))
+        # 4096 elements: where XLA's CPU max reduction stops propagating NaN
+        nan_rows = np.where(np.arange(4096) % 512 == 1, NAN, np.arange(4096.0) % 97)
+        yield f"global-max-nan-4096-{dt}", Case("global_max_pool", _x(nan_rows, dt, (1, 8, 512)))
+        yield f"max-nan-4096-tiling-{dt}", Case(
+            "max_pool", _x(nan_rows, dt, (1, 1, 16, 16, 16)), kernel_size=(2, 2, 2), stride=(2, 2, 2))
+        yield f"max-nan-4096-overlapping-{dt}", Case(
+            "max_pool", _x(nan_rows, dt, (1, 1, 16, 16, 16)), kernel_size=(2, 2, 2), stride=(1, 1, 1))
         yield f"global-avg-huge-{dt}", Case("global_avg_pool", _x([big, big], dt))
         yield f"relu-signed-zero-nan-inf-{dt}", Case("relu", _x([-0.0, 0.0, NAN, -INF, INF, -1], dt, (1, 6)))
         yield f"sigmoid-extremes-{dt}", Case("sigmoid", _x([-INF, INF, NAN, -big, big, 0], dt, (1, 6)))

@@ -669,3 +669,44 @@ register(Divergence(
     example=lambda: Case("tanh", np.array([[1 / 3, -2.0, 0.0]])),
     **FLOAT64_AS_FLOAT32,
 ))
+
+
+# measured on jax 0.10.2 (JAX_ENABLE_X64 on or off): shapes of (3, 4, 7, 7, 7) = 4116 and (1, 1, 16, 16, 16) = 4096
+# elements lose every NaN, (3, 4, 7, 7, 6) = 3528 and 1-D inputs up to 4095 keep them; overlapping windows
+# (stride != kernel) keep them at any size; float16 and bfloat16 keep them up to 65536 elements
+XLA_BIG_REDUCE = 4096
+
+
+def _xla_max_drops_nan(case: Case) -> bool:
+    if case.dtype not in ("float32", "float64") or case.x.size < XLA_BIG_REDUCE or not np.isnan(case.x).any():
+        return False
+    if case.op == "global_max_pool":
+        return True
+    return case.strides == case.kernel and any(k > 1 for k in case.kernel)
+
+
+def xla_max_of_numbers(case: Case, spec: np.ndarray) -> np.ndarray:
+    """Each window's max over its non-NaN cells; a window of only NaN (and padding) gives -inf."""
+    x = np.where(np.isnan(case.x.astype(np.float64)), -np.inf, case.x.astype(np.float64))
+    numbers = reference_output(case.replace(x=x))
+    return np.where(np.isnan(spec), numbers, spec)
+
+
+register(Divergence(
+    id="keras-jax-max-drops-nan-from-4096-elements",
+    target="keras",
+    requires={"keras": ">=3.0", "jax": ">=0.10"},
+    op=("global_max_pool", "max_pool"),
+    applies=_xla_max_drops_nan,
+    when="float32 or float64 input of 4096 elements or more holding a NaN, to GlobalMaxPooling, or to "
+         "MaxPooling whose windows tile the input (strides == pool_size, pool_size not all 1)",
+    spec="NaN propagates: a window holding a NaN yields NaN",
+    behaviour="XLA's CPU max reduction over an operand of >= 4096 elements ignores NaN (MaxPooling with "
+              "strides == pool_size becomes a reduction too): each window gives the max of its numbers, a "
+              "window of only NaN gives -inf (GlobalMaxPooling3D on (3, 4, 7, 7, 7) with NaN and inf gives inf, "
+              "spec NaN; the same input with 3528 elements, or with overlapping windows, propagates NaN)",
+    predict=xla_max_of_numbers,
+    example=lambda: Case("global_max_pool", np.where(np.arange(4096) % 512 == 1, np.nan,
+                                                     np.arange(4096.0)).astype(np.float32).reshape(1, 8, 512)),
+    link="https://github.com/openxla/xla/issues/21461 (XLA CPU reduce max drops NaN)",
+))
