@@ -99,10 +99,11 @@ class KerasTarget(Target):
         return {"keras": self.version, self.backend: self.backend_version}
 
     def worker_name(self, case: Case) -> str:
-        # Keras 2 hands TF NCHW for channels_first, and TF <= 2.15's oneDNN pooling then reuses a primitive
-        # cached for NHWC input of the same sizes (divergence tf-onednn-pool-cache-ignores-layout): a worker
-        # per layout keeps each case's answer independent of the cases run before it.
-        if self.keras_major < 3 and case.layout == "channels_first":
+        # Keras 2 hands TF NCHW for 2-D and 3-D channels_first (1-D goes through NHWC), and TF <= 2.15's oneDNN
+        # pooling then reuses a primitive cached for NHWC input of the same sizes (divergence
+        # tf-onednn-pool-cache-ignores-layout): a worker per TF data format keeps each case's answer
+        # independent of the cases run before it.
+        if self.keras_major < 3 and case.layout == "channels_first" and case.rank >= 2:
             return f"{self.name}-channels_first"
         return self.name
 
