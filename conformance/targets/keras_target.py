@@ -6,6 +6,7 @@ its *resolved* padding equals one of those two resolutions, whatever form the ca
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import importlib.util
 import os
@@ -97,6 +98,12 @@ class KerasTarget(Target):
 
     def versions(self) -> dict[str, str]:
         return {"keras": self.version, self.backend: self.backend_version}
+
+    def capabilities(self, op: str) -> Capabilities | None:
+        caps = super().capabilities(op)
+        if caps is not None and caps.dtypes_3d is not None and self.backend != "tensorflow":
+            return dataclasses.replace(caps, dtypes_3d=None)  # the 3-D dtype limit is TF's own
+        return caps
 
     def worker_name(self, case: Case) -> str:
         # Keras 2 hands TF NCHW for 2-D and 3-D channels_first (1-D goes through NHWC), and TF <= 2.15's oneDNN
