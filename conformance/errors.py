@@ -463,19 +463,22 @@ class Recording:
     target: str  # Target.name
     label: str  # the versions observed, e.g. "keras 3.15.1 (tensorflow 2.21.0)"
     requires: dict[str, str]  # the range the column's records hold for
+    versions: dict[str, str] | None = None  # the versions observed, where records of wider ranges apply too
 
     def entries(self, error_input_id: str) -> list[ErrorBehaviour]:
-        """The column's records for one error input: its range's, and the adapter's (no range)."""
+        """The column's records for one error input: its range's (or every record holding for its observed
+        versions), and the adapter's (no range)."""
         return [e for e in REGISTRY if e.target == self.target and e.error_input == error_input_id
-                and (e.requires == self.requires or not e.requires)]
+                and (not e.requires or (e.in_range(self.versions) if self.versions else e.requires == self.requires))]
 
 
 RECORDINGS: list[Recording] = []
 
 
-def recording(target: str, label: str, requires: dict[str, str]) -> dict[str, str]:
+def recording(target: str, label: str, requires: dict[str, str],
+              versions: dict[str, str] | None = None) -> dict[str, str]:
     """Declare a column (a target and version range records are taken for); returns `requires`."""
-    RECORDINGS.append(Recording(target, label, requires))
+    RECORDINGS.append(Recording(target, label, requires, versions))
     return requires
 
 

@@ -10,7 +10,7 @@ a target in the range behaves otherwise; a version no record covers is reported 
 (`errors.suggest`). Regenerate docs/errors.md with `python -m conformance docs` after editing.
 
 Recorded on torch 2.13.0+cpu; keras 3.15.1 with tensorflow-cpu 2.21.0 (oneDNN on, TF's x86 default) and
-with the torch backend; keras 2.15.0 with tensorflow-cpu 2.15.1 (the tf215-keras2 tox env).
+with the torch backend; keras 3.10.0 with tensorflow-cpu 2.19.1 and keras 3.5.0 with 2.17.1; keras 2.15.0 with tensorflow-cpu 2.15.1 (the tf215-keras2 tox env).
 """
 
 from __future__ import annotations
@@ -19,7 +19,12 @@ from ..errors import record, recording
 
 ADAPTER: dict[str, str] = {}  # not expressible: the adapter's decision, on every version
 TORCH = recording("torch", "torch 2.13.0", {"torch": ">=2.13"})
-KERAS_TF = recording("keras", "keras 3.15.1 (tensorflow 2.21.0)", {"keras": ">=3.15", "tensorflow": ">=2.21"})
+KERAS_TF = recording("keras", "keras 3.15.1 (tensorflow 2.21.0)", {"keras": ">=3.15", "tensorflow": ">=2.21"},
+                     versions={"keras": "3.15.1", "tensorflow": "2.21.0"})
+KERAS3_OLDER_TF = recording("keras", "keras 3.5.0 and 3.10.0 (tensorflow 2.17.1 and 2.19.1)",
+                            {"keras": ">=3.5,<3.15", "tensorflow": ">=2.17,<2.21"},
+                            versions={"keras": "3.10.0", "tensorflow": "2.19.1"})
+KERAS3_TF = {"keras": ">=3.5", "tensorflow": ">=2.17"}  # the same on every Keras 3 + TF line recorded
 KERAS2_TF = recording("keras", "keras 2.15.0 (tensorflow 2.15.1)",
                       {"keras": ">=2.15,<3", "tensorflow": ">=2.15,<2.16"})
 KERAS_TORCH = recording("keras", "keras 3.15.1 (torch 2.13.0)", {"keras": ">=3.15", "torch": ">=2.13"})
@@ -208,28 +213,28 @@ record("torch", TORCH, "dense/bias-shape-mismatch", "returns_result",
 
 # --- Keras layers on TensorFlow ---------------------------------------------------------------------------
 
-record("keras", KERAS_TF, "max_pool/output-zero", "crashes",
+record("keras", KERAS3_TF, "max_pool/output-zero", "crashes",
        detail="SIGFPE",
        note=("TF's oneDNN MaxPool (TF_ENABLE_ONEDNN_OPTS=1, the x86 default the adapter pins) kills the "
              "process with SIGFPE when the last spatial dim's output size is 0 (n - k + s == 0); plain "
              "tf.nn.max_pool1d does too. With oneDNN off, for float64, or on TF 2.15 the call returns an "
              "empty array instead."))
-record("keras", KERAS_TF, "max_pool/output-negative", "raises", exc_type="InvalidArgumentError",
+record("keras", KERAS3_TF, "max_pool/output-negative", "raises", exc_type="InvalidArgumentError",
        detail=(
            "Computed output size would be negative: -1 [input_size: 3, effective_filter_size: 5, stride: "
            "1]"))
-record("keras", KERAS_TF, "max_pool/output-zero-strided", "raises", exc_type="AbortedError",
+record("keras", KERAS3_TF, "max_pool/output-zero-strided", "raises", exc_type="AbortedError",
        detail=(
            "Compute received an exception:Status: 2, message: could not create a descriptor for a pooling"
            " forward propagation primitive, in file tensorflow/core/kernels/mkl/mkl_maxpooling_op.cc:…"),
        note=("0 < n - k + s < s: oneDNN refuses the descriptor instead of reporting the output size (with "
              "oneDNN off the call returns an empty array)."))
-record("keras", KERAS_TF, "max_pool/stride-zero", "raises", exc_type="InvalidArgumentError",
+record("keras", KERAS3_TF, "max_pool/stride-zero", "raises", exc_type="InvalidArgumentError",
        detail="Stride must be > 0, but got 0",
        note=(
            "The constructor accepts strides=0 (it checks value >= 0, see stride-negative); TF rejects it "
            "at call time."))
-record("keras", KERAS_TF, "max_pool/kernel-zero", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "max_pool/kernel-zero", "raises", exc_type="ValueError",
        detail=(
            "The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including "
            "values {0} that do not satisfy `value > 0`"))
@@ -249,18 +254,18 @@ record("keras", KERAS_TF, "max_pool/output-zero-2d-height", "returns_empty",
        note=(
            "Output (0, 2): with the zero in the height the same kernel returns an empty array; "
            "MaxPooling3D with a zero depth does too."))
-record("keras", KERAS_TF, "max_pool/output-zero-2d-width", "crashes",
+record("keras", KERAS3_TF, "max_pool/output-zero-2d-width", "crashes",
        detail="SIGFPE",
        note=(
            "Output (2, 0): the zero is in the last spatial dim, as in 1-D (which TF runs as 2-D with "
            "height 1)."))
 record("keras", ADAPTER, "max_pool/kernel-exceeds-padded-input", "not_expressible",
        detail="Keras max_pool pads only as 'valid' or 'same'; padding 1 has no Keras form")
-record("keras", KERAS_TF, "max_pool/stride-negative", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "max_pool/stride-negative", "raises", exc_type="ValueError",
        detail=(
            "The `strides` argument must be a tuple of 1 integers. Received strides=-1, including values "
            "{-1} that do not satisfy `value >= 0`"))
-record("keras", KERAS_TF, "max_pool/kernel-negative", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "max_pool/kernel-negative", "raises", exc_type="ValueError",
        detail=(
            "The `pool_size` argument must be a tuple of 1 integers. Received pool_size=-2, including "
            "values {-2} that do not satisfy `value > 0`"))
@@ -268,7 +273,7 @@ record("keras", ADAPTER, "max_pool/dilation-zero", "not_expressible",
        detail="Keras pooling has no dilation; got dilation (0,)")
 record("keras", ADAPTER, "max_pool/dilation-negative", "not_expressible",
        detail="Keras pooling has no dilation; got dilation (-1,)")
-record("keras", KERAS_TF, "max_pool/kernel-rank-mismatch", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "max_pool/kernel-rank-mismatch", "raises", exc_type="ValueError",
        detail="The `pool_size` argument must be a tuple of 1 integers. Received pool_size=(2, 2)")
 record("keras", KERAS_TF, "max_pool/input-rank-6", "raises", exc_type="ValueError",
        detail=(
@@ -282,7 +287,7 @@ record("keras", KERAS_TF, "avg_pool/output-zero", "returns_empty",
            "raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1"
            " 1 1]`, `pool_size=[2]`, `strides=(1,)`, `padding=valid`."),
        note="compute_output_shape rejects what the layer call accepts.")
-record("keras", KERAS_TF, "avg_pool/output-negative", "raises", exc_type="InvalidArgumentError",
+record("keras", KERAS3_TF, "avg_pool/output-negative", "raises", exc_type="InvalidArgumentError",
        detail=(
            "Computed output size would be negative: -1 [input_size: 3, effective_filter_size: 5, stride: "
            "1]"))
@@ -292,10 +297,10 @@ record("keras", KERAS_TF, "avg_pool/output-zero-strided", "returns_empty",
            "raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1"
            " 1 2]`, `pool_size=[3]`, `strides=(2,)`, `padding=valid`."),
        note="compute_output_shape rejects what the layer call accepts.")
-record("keras", KERAS_TF, "avg_pool/stride-zero", "raises", exc_type="InvalidArgumentError",
+record("keras", KERAS3_TF, "avg_pool/stride-zero", "raises", exc_type="InvalidArgumentError",
        detail="Stride must be > 0, but got 0",
        note="The constructor accepts strides=0 (it checks value >= 0); TF rejects it at call time.")
-record("keras", KERAS_TF, "avg_pool/kernel-zero", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "avg_pool/kernel-zero", "raises", exc_type="ValueError",
        detail=(
            "The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including "
            "values {0} that do not satisfy `value > 0`"))
@@ -311,7 +316,7 @@ record("keras", ADAPTER, "avg_pool/divisor-override-zero", "not_expressible",
        detail="Keras pooling has no ceil_mode or divisor_override")
 record("keras", ADAPTER, "avg_pool/divisor-override-negative", "not_expressible",
        detail="Keras pooling has no ceil_mode or divisor_override")
-record("keras", KERAS_TF, "avg_pool/kernel-exceeds-input-3d", "conforms",
+record("keras", KERAS3_TF, "avg_pool/kernel-exceeds-input-3d", "conforms",
        detail="(1, 1, 2, 2, 2)")
 record("keras", ADAPTER, "lp_pool/norm-type-zero", "not_expressible",
        detail="Keras has no lp_pool layer")
@@ -339,16 +344,16 @@ record("keras", ADAPTER, "adaptive_avg_pool/empty-input", "not_expressible",
        detail="Keras has no adaptive_avg_pool layer")
 record("keras", ADAPTER, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
        detail="Keras has no adaptive_avg_pool layer")
-record("keras", KERAS_TF, "zero_pad/padding-negative", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "zero_pad/padding-negative", "raises", exc_type="ValueError",
        detail=(
            "The `padding` argument must be a tuple of 2 integers. Received padding=-1, including values "
            "{-1} that do not satisfy `value >= 0`"))
-record("keras", KERAS_TF, "zero_pad/padding-negative-2d", "raises", exc_type="InvalidArgumentError",
+record("keras", KERAS3_TF, "zero_pad/padding-negative-2d", "raises", exc_type="InvalidArgumentError",
        detail="Paddings must be non-negative: -1 -1",
        note="ZeroPadding2D(-1) passes the constructor (ZeroPadding1D(-1) does not) and fails in TF's Pad.")
-record("keras", KERAS_TF, "zero_pad/padding-non-integer", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "zero_pad/padding-non-integer", "raises", exc_type="ValueError",
        detail="The `padding` argument must be a tuple of 2 integers. Received padding=1.5")
-record("keras", KERAS_TF, "zero_pad/padding-rank-mismatch", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "zero_pad/padding-rank-mismatch", "raises", exc_type="ValueError",
        detail=(
            "The `padding` argument must be a tuple of 2 integers. Received padding=((1, 1), (1, "
            "1))including element (1, 1) of type <class 'tuple'>"))
@@ -362,56 +367,79 @@ record("keras", KERAS_TF, "conv/kernel-exceeds-input", "raises", exc_type="Value
            "shape=(5, 1, 1)`, `dilation_rate=[1]`, `strides=(1,)`, `padding=valid`."))
 record("keras", ADAPTER, "conv/kernel-exceeds-padded-input", "not_expressible",
        detail="Keras conv pads only as 'valid' or 'same'; padding 1 has no Keras form")
-record("keras", KERAS_TF, "conv/kernel-zero", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/kernel-zero", "raises", exc_type="ValueError",
        detail=(
            "The `kernel_size` argument must be a tuple of 1 integers. Received kernel_size=0, including "
            "values {0} that do not satisfy `value > 0`"))
-record("keras", KERAS_TF, "conv/stride-zero", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/stride-zero", "raises", exc_type="ValueError",
        detail=(
            "The `strides` argument must be a tuple of 1 integers. Received strides=0, including values "
            "{0} that do not satisfy `value > 0`"))
-record("keras", KERAS_TF, "conv/stride-negative", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/stride-negative", "raises", exc_type="ValueError",
        detail=(
            "The `strides` argument must be a tuple of 1 integers. Received strides=-1, including values "
            "{-1} that do not satisfy `value > 0`"))
-record("keras", KERAS_TF, "conv/dilation-zero", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/dilation-zero", "raises", exc_type="ValueError",
        detail=(
            "The `dilation_rate` argument must be a tuple of 1 integers. Received dilation_rate=0, "
            "including values {0} that do not satisfy `value > 0`"))
 record("keras", ADAPTER, "conv/padding-negative", "not_expressible",
        detail="Keras conv pads only as 'valid' or 'same'; padding -1 has no Keras form")
-record("keras", KERAS_TF, "conv/groups-input-channels", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/groups-input-channels", "raises", exc_type="ValueError",
        detail=(
            "The number of input channels must be evenly divisible by the number of groups. Received "
            "groups=2, but the input has 3 channels (full input shape is (1, 3, 5))."))
-record("keras", KERAS_TF, "conv/groups-output-channels", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/groups-output-channels", "raises", exc_type="ValueError",
        detail=(
            "The number of filters must be evenly divisible by the number of groups. Received: groups=2, "
            "filters=3."))
-record("keras", KERAS_TF, "conv/groups-zero", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/groups-zero", "raises", exc_type="ValueError",
        detail="The number of groups must be a positive integer. Received: groups=0.")
-record("keras", KERAS_TF, "conv/weight-channel-mismatch", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/weight-channel-mismatch", "raises", exc_type="ValueError",
        detail="Layer … weight shape (3, 3, 2) is not compatible with provided weight shape (3, 2, 2).",
        note="Keras builds the kernel from the input; the mismatch surfaces in set_weights.")
-record("keras", KERAS_TF, "conv/bias-shape-mismatch", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/bias-shape-mismatch", "raises", exc_type="ValueError",
        detail="Layer … weight shape (2,) is not compatible with provided weight shape (3,).")
-record("keras", KERAS_TF, "conv/unbatched-input", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/unbatched-input", "raises", exc_type="ValueError",
        detail=(
            "Kernel shape must have the same length as input, but received kernel of shape (3, 5, 2) and "
            "input of shape (3, 5)."))
-record("keras", KERAS_TF, "conv/same-strided", "conforms",
+record("keras", KERAS3_TF, "conv/same-strided", "conforms",
        detail="(1, 1, 3)")
-record("keras", KERAS_TF, "conv/stride-with-dilation", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "conv/stride-with-dilation", "raises", exc_type="ValueError",
        detail=(
            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides=(2,) "
            "and dilation_rate=(2,)"))
-record("keras", KERAS_TF, "dense/in-features-mismatch", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "dense/in-features-mismatch", "raises", exc_type="ValueError",
        detail="Layer … weight shape (3, 4) is not compatible with provided weight shape (5, 4).",
        note="Keras builds the kernel from the input; the mismatch surfaces in set_weights.")
-record("keras", KERAS_TF, "dense/weight-rank", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "dense/weight-rank", "raises", exc_type="ValueError",
        detail="Layer … weight shape (3, 3) is not compatible with provided weight shape (3,).")
-record("keras", KERAS_TF, "dense/bias-shape-mismatch", "raises", exc_type="ValueError",
+record("keras", KERAS3_TF, "dense/bias-shape-mismatch", "raises", exc_type="ValueError",
        detail="Layer … weight shape (4,) is not compatible with provided weight shape (1,).")
+
+# Keras 3.5 / 3.10 on TF 2.17 / 2.19 (the tf217-keras3 and tf219-keras3 tox envs) differ from 3.15 in these
+# only: older message wording, and compute_output_shape returns the empty shape instead of raising.
+record("keras", KERAS3_OLDER_TF, "max_pool/unbatched-input", "raises", exc_type="ValueError",
+       detail=('Input 0 of layer "max_pooling1d_…" is incompatible with the layer: expected ndim=3, found '
+               'ndim=2. Full shape received: (1, 4)'))
+record("keras", KERAS3_OLDER_TF, "max_pool/output-zero-2d-height", "returns_empty", detail="(1, 1, 0, 2)",
+       claimed="(1, 1, 0, 2)")
+record("keras", KERAS3_OLDER_TF, "max_pool/input-rank-6", "raises", exc_type="ValueError",
+       detail=('Input 0 of layer "max_pooling3d" is incompatible with the layer: expected ndim=5, found ndim=6. '
+               'Full shape received: (1, 1, 2, 2, 2, 2)'))
+record("keras", KERAS3_OLDER_TF, "avg_pool/output-zero", "returns_empty", detail="(1, 1, 0)", claimed="(1, 1, 0)")
+record("keras", KERAS3_OLDER_TF, "avg_pool/output-zero-strided", "returns_empty", detail="(1, 1, 0)",
+       claimed="(1, 1, 0)")
+record("keras", KERAS3_OLDER_TF, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
+       detail=('Input 0 of layer "average_pooling1d_…" is incompatible with the layer: expected ndim=3, found '
+               'ndim=2. Full shape received: (1, 4)'))
+record("keras", KERAS3_OLDER_TF, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
+       detail=('Input 0 of layer "zero_padding1d_…" is incompatible with the layer: expected ndim=3, found '
+               'ndim=2. Full shape received: (1, 4)'))
+record("keras", KERAS3_OLDER_TF, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
+       detail=("Computed output size would be negative. Received `inputs shape=(1, 1, 3)`, `kernel shape=(5, "
+               "1, 1)`, `dilation_rate=[1]`."))
 
 # --- Keras 2 (tf.keras 2.15) on TensorFlow 2.15 ------------------------------------------------------------
 
