@@ -99,11 +99,12 @@ def check_case(target: Target, case: Case) -> str:
 def _final_example() -> bool:
     """False while hypothesis explores or shrinks, True on its final replay of the failing example and
     outside hypothesis: the one run worth a fresh worker process."""
-    try:
-        from hypothesis.control import current_build_context
+    from hypothesis.control import current_build_context
+    from hypothesis.errors import InvalidArgument
 
+    try:
         return current_build_context().is_final
-    except Exception:  # no build context: not under @given
+    except InvalidArgument:  # no build context: not under @given
         return True
 
 

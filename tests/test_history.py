@@ -17,7 +17,7 @@ def _run_suite(impl: str) -> str:
         [sys.executable, "-m", "pytest", "--pyargs", "conformance", "--impl", impl, "--frameworks", "impl",
          "-p", "no:cacheprovider", "--hypothesis-profile", "ci", "--hypothesis-seed", "1", "-q",
          "-k", "test_max_pool"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
     )
     out = run.stdout + run.stderr
     assert run.returncode == 1, out[-3000:]
