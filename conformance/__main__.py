@@ -24,12 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("docs", help="regenerate docs/divergences.md and docs/errors.md from the registries")
     report = commands.add_parser(
         "report", help="run the suite and write report.json, report.md and index.html (or merge reports)",
-        description="Run `pytest --pyargs conformance` with the arguments after `--` and write DIR/report.json, "
-                    "DIR/report.md and DIR/index.html (plus the run's ledger.json and junit.xml). With --merge, "
-                    "combine the report.json of several runs (e.g. one per tox env) into one matrix instead.")
+        description="Run `pytest --pyargs conformance` with the arguments after `--` and write "
+                    "DIR/report.json, DIR/report.md and DIR/index.html (plus the run's ledger.json and "
+                    "junit.xml). With --merge, combine the report.json of several runs (e.g. one per tox "
+                    "env) into one matrix instead.")
     report.add_argument("--out", required=True, metavar="DIR", help="directory to write the report into")
     report.add_argument("--merge", nargs="+", metavar="DIR",
-                        help="report directories (or report.json files) to merge instead of running the suite")
+                        help="report directories (or report.json files) to merge instead of running "
+                             "the suite")
     args = parser.parse_args(argv)
     if args.command == "docs":
         if pytest_args:

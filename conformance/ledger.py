@@ -17,7 +17,7 @@ class Entry:
 
 
 class Ledger:
-    def __init__(self):
+    def __init__(self) -> None:
         self.entries: dict[tuple[str, str, str], Entry] = {}
         self.skipped: dict[tuple[str, str], str] = {}  # (target, op) -> why the whole op did not run
         self.targets: dict[str, dict] = {}  # label -> {"name": ..., "versions": {...}}
@@ -25,8 +25,9 @@ class Ledger:
     def skip(self, target: str, op: str, reason: str) -> None:
         self.skipped[(target, op)] = reason
 
-    def record(self, target: str, op: str, param_class: str, status: str, *, divergences: tuple[str, ...] = (),
-               reason: str | None = None, message: str | None = None) -> None:
+    def record(self, target: str, op: str, param_class: str, status: str, *,
+               divergences: tuple[str, ...] = (), reason: str | None = None,
+               message: str | None = None) -> None:
         entry = self.entries.setdefault((target, op, param_class), Entry())
         entry.counts[status] += 1
         entry.divergences.update(divergences)

@@ -19,7 +19,8 @@ from .pooling import (
 )
 from .shapes import output_size, resolve_padding
 
-__all__ = [
+# Kept in spec order, not sorted: conformance.report.op_order lists the ops in this order.
+__all__ = [  # noqa: RUF022
     "output_size", "resolve_padding", "zero_pad",
     "max_pool", "avg_pool", "sum_pool", "lp_pool",
     "global_max_pool", "global_avg_pool", "adaptive_max_pool", "adaptive_avg_pool",

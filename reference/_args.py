@@ -29,7 +29,8 @@ def check_dtype(x: np.ndarray, op: str) -> None:
     if kind == "c":
         raise TypeError(f"{op}: complex input is not supported (dtype {x.dtype}); CNN ops are real-valued")
     if kind not in "iuf" and not _is_bfloat16(x.dtype):
-        raise TypeError(f"{op}: input must have a real numeric dtype (int, uint or float); got dtype {x.dtype}")
+        raise TypeError(f"{op}: input must have a real numeric dtype (int, uint or float); "
+                        f"got dtype {x.dtype}")
 
 
 def _is_bfloat16(dtype: np.dtype) -> bool:

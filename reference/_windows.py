@@ -7,8 +7,10 @@ output positions are padded[o*d : o*d + (out-1)*s + 1 : s], one strided slice.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from types import EllipsisType
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +38,9 @@ class Geometry:
             slice(o * d, o * d + (n - 1) * s + 1, s)
             for o, d, n, s in zip(offset, self.dilation, self.out, self.stride)
         )
-        return padded[(Ellipsis, *slices)]
+        # A named tuple, not a star inside []: mypy rejects that for Python 3.10 even when parenthesised.
+        index: tuple[EllipsisType | slice, ...] = (Ellipsis, *slices)
+        return padded[index]
 
     def pad(self, x: np.ndarray, fill: Any) -> np.ndarray:
         """x with the resolved padding plus the ceil-mode overhang on its spatial dims, filled with `fill`."""

@@ -26,7 +26,8 @@ def _im2col(x, g):
     padded = g.pad(x, 0)
     cols = np.empty((n, c, *g.kernel, *g.out), dtype=x.dtype)
     for offset in g.offsets():
-        cols[(slice(None), slice(None), *offset)] = g.window_view(padded, offset)
+        index = (slice(None), slice(None), *offset)
+        cols[index] = g.window_view(padded, offset)
     return cols.reshape(n, c * int(np.prod(g.kernel)), int(np.prod(g.out)))
 
 
@@ -41,22 +42,24 @@ def col2im(cols, input_shape, kernel_size, stride=1, padding=0, dilation=1):
     check_dtype(cols, op)
     input_shape = tuple(input_shape)
     if not 3 <= len(input_shape) <= 5 or not all(_is_int(v) and v >= 0 for v in input_shape):
-        raise ValueError(f"{op}: input_shape must be (N, C, *spatial) with 1-3 spatial dims; got {input_shape}")
+        raise ValueError(f"{op}: input_shape must be (N, C, *spatial) with 1-3 spatial dims; "
+                         f"got {input_shape}")
     template = np.empty(input_shape, dtype=np.int8)
     g = geometry(template, kernel_size, stride, padding, dilation, False, op, allow_causal=True)
     n, c = input_shape[:2]
     k, length = int(np.prod(g.kernel)), int(np.prod(g.out))
     if cols.shape != (n, c * k, length):
-        raise ValueError(f"{op}: cols must be (N, C*prod(kernel), prod(out)) = {(n, c * k, length)} for input "
-                         f"{input_shape}, kernel {g.kernel}; got {cols.shape}")
+        raise ValueError(f"{op}: cols must be (N, C*prod(kernel), prod(out)) = {(n, c * k, length)} "
+                         f"for input {input_shape}, kernel {g.kernel}; got {cols.shape}")
     cols = cols.reshape(n, c, *g.kernel, *g.out)
     padded_shape = [n, c] + [pb + size + pa + extra
                              for size, (pb, pa), extra in zip(g.spatial, g.padding, g.overhang)]
     padded = np.zeros(padded_shape, dtype=accumulation_dtype(cols.dtype))
     for offset in g.offsets():
-        g.window_view(padded, offset)[...] += cols[(slice(None), slice(None), *offset)]
-    inner = tuple(slice(pb, pb + size) for size, (pb, _) in zip(g.spatial, g.padding))
-    return padded[(Ellipsis, *inner)].astype(result_float_dtype(cols.dtype), copy=False)
+        index = (slice(None), slice(None), *offset)
+        g.window_view(padded, offset)[...] += cols[index]
+    inner = (Ellipsis, *(slice(pb, pb + size) for size, (pb, _) in zip(g.spatial, g.padding)))
+    return padded[inner].astype(result_float_dtype(cols.dtype), copy=False)
 
 
 def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -77,8 +80,8 @@ def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise ValueError(f"{op}: groups must be a positive int; got {groups!r}")
     n, c_in = x.shape[:2]
     if w.ndim != x.ndim:
-        raise ValueError(f"{op}: weight must be (C_out, C_in/groups, *kernel) with ndim {x.ndim} to match input "
-                         f"{x.shape}; got weight shape {w.shape}")
+        raise ValueError(f"{op}: weight must be (C_out, C_in/groups, *kernel) with ndim {x.ndim} "
+                         f"to match input {x.shape}; got weight shape {w.shape}")
     c_out = w.shape[0]
     if c_in % groups or c_out % groups:
         raise ValueError(f"{op}: C_in and C_out must be divisible by groups; got C_in={c_in}, C_out={c_out}, "

@@ -10,7 +10,8 @@ from ._args import accumulation_dtype, check_dtype, result_float_dtype
 
 
 def dense(input, weight, bias=None):
-    """y[..., o] = sum_i x[..., i] * W[o, i] + b[o]  (torch F.linear layout: W is (out_features, in_features))."""
+    """y[..., o] = sum_i x[..., i] * W[o, i] + b[o]
+    (torch F.linear layout: W is (out_features, in_features))."""
     op = "dense"
     x, w = np.asarray(input), np.asarray(weight)
     check_dtype(x, op)
@@ -18,8 +19,8 @@ def dense(input, weight, bias=None):
     if w.ndim != 2:
         raise ValueError(f"{op}: weight must be 2-D (out_features, in_features); got weight shape {w.shape}")
     if x.ndim < 1 or x.shape[-1] != w.shape[1]:
-        raise ValueError(f"{op}: input (..., in_features) and weight (out_features, in_features) must agree on "
-                         f"in_features; got input {x.shape}, weight {w.shape}")
+        raise ValueError(f"{op}: input (..., in_features) and weight (out_features, in_features) must "
+                         f"agree on in_features; got input {x.shape}, weight {w.shape}")
     acc = np.result_type(accumulation_dtype(x.dtype), accumulation_dtype(w.dtype))
     y = x.astype(acc, copy=False) @ w.astype(acc, copy=False).T
     if bias is not None:

@@ -97,7 +97,8 @@ def lp_pool(input, norm_type, kernel_size, stride=None, padding=0, dilation=1, c
 
 
 def global_max_pool(input):
-    """y[n, c, 0, ...] = max over all spatial cells of x[n, c]; spatial dims kept with size 1. NaN propagates."""
+    """y[n, c, 0, ...] = max over all spatial cells of x[n, c]; spatial dims kept with size 1.
+    NaN propagates."""
     x = as_input(input, "global_max_pool")
     return np.max(x, axis=tuple(range(2, x.ndim)), keepdims=True)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ._args import _is_int, int_tuple
 
@@ -34,7 +35,8 @@ def output_size(
     the padded input; the overhang is never counted.
     """
     op = "output_size"
-    for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride), ("dilation", dilation)):
+    for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride),
+                        ("dilation", dilation)):
         if not _is_int(value):
             raise TypeError(f"{op}: {name} must be an int; got {value!r}")
     if size < 0:
@@ -62,7 +64,8 @@ def _pair(padding: Any, op: str) -> Pair:
     elif isinstance(padding, (tuple, list)) and len(padding) == 2 and all(_is_int(p) for p in padding):
         pair = (int(padding[0]), int(padding[1]))
     else:
-        raise TypeError(f"{op}: padding for one dim must be an int or a (before, after) pair; got {padding!r}")
+        raise TypeError(f"{op}: padding for one dim must be an int or a (before, after) pair; "
+                        f"got {padding!r}")
     if min(pair) < 0:
         raise ValueError(f"{op}: padding must be non-negative; got (before, after)={pair}")
     return pair

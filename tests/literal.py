@@ -29,11 +29,25 @@ from fractions import Fraction
 import numpy as np
 
 __all__ = [
-    "output_size", "resolve_padding", "zero_pad",
-    "max_pool", "avg_pool", "sum_pool", "lp_pool",
-    "global_max_pool", "global_avg_pool", "adaptive_max_pool", "adaptive_avg_pool",
-    "im2col", "col2im", "conv",
-    "dense", "relu", "leaky_relu", "sigmoid", "tanh",
+    "adaptive_avg_pool",
+    "adaptive_max_pool",
+    "avg_pool",
+    "col2im",
+    "conv",
+    "dense",
+    "global_avg_pool",
+    "global_max_pool",
+    "im2col",
+    "leaky_relu",
+    "lp_pool",
+    "max_pool",
+    "output_size",
+    "relu",
+    "resolve_padding",
+    "sigmoid",
+    "sum_pool",
+    "tanh",
+    "zero_pad",
 ]
 
 
@@ -190,9 +204,9 @@ def max_pool(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=F
     y = np.empty(x.shape[:2] + out_shape, dtype=x.dtype)
     for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
         for o in itertools.product(*(range(m) for m in out_shape)):
-            values = [_item(x, (n, c) + coord)
+            values = [_item(x, (n, c, *coord))
                       for _, coord, inside, _ in window_cells(o, x.shape[2:], k, s, d, pads) if inside]
-            _store(y, (n, c) + o, _max_of(values))
+            _store(y, (n, c, *o), _max_of(values))
     return y
 
 
@@ -201,7 +215,7 @@ def _sum_window(x, n, c, o, k, s, d, pads, term=float):
     total, n_input, n_padded = 0.0, 0, 0
     for _, coord, inside, in_padded in window_cells(o, x.shape[2:], k, s, d, pads):
         if inside:
-            total += term(_item(x, (n, c) + coord))
+            total += term(_item(x, (n, c, *coord)))
             n_input += 1
         n_padded += in_padded
     return total, n_input, n_padded
@@ -225,7 +239,8 @@ def avg_pool(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_
                 divisor = n_padded if count_include_pad else n_input
             if divisor == 0:
                 raise ValueError(f"window {o} has divisor 0")
-            y[(n, c) + o] = total / divisor
+            index = (n, c, *o)
+            y[index] = total / divisor
     return y
 
 
@@ -236,7 +251,8 @@ def sum_pool(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=F
     y = np.empty(x.shape[:2] + out_shape, dtype=np.float64)
     for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
         for o in itertools.product(*(range(m) for m in out_shape)):
-            y[(n, c) + o] = _sum_window(x, n, c, o, k, s, d, pads)[0]
+            index = (n, c, *o)
+            y[index] = _sum_window(x, n, c, o, k, s, d, pads)[0]
     return y
 
 
@@ -250,7 +266,8 @@ def lp_pool(input, norm_type, kernel_size, stride=None, padding=0, dilation=1, c
     for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
         for o in itertools.product(*(range(m) for m in out_shape)):
             total = _sum_window(x, n, c, o, k, s, d, pads, term=lambda v: abs(float(v)) ** p)[0]
-            y[(n, c) + o] = total ** (1.0 / p)
+            index = (n, c, *o)
+            y[index] = total ** (1.0 / p)
     return y
 
 
@@ -260,7 +277,7 @@ def global_max_pool(input):
     nd = _spatial_ndim(x)
     y = np.empty(x.shape[:2] + (1,) * nd, dtype=x.dtype)
     for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
-        values = [_item(x, (n, c) + i) for i in itertools.product(*(range(m) for m in x.shape[2:]))]
+        values = [_item(x, (n, c, *i)) for i in itertools.product(*(range(m) for m in x.shape[2:]))]
         _store(y, (n, c) + (0,) * nd, _max_of(values))
     return y
 
@@ -274,7 +291,7 @@ def global_avg_pool(input):
     for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
         total, count = 0.0, 0
         for i in itertools.product(*(range(m) for m in x.shape[2:])):
-            total += float(_item(x, (n, c) + i))
+            total += float(_item(x, (n, c, *i)))
             count += 1
         y[(n, c) + (0,) * nd] = total / count
     return y
@@ -303,7 +320,7 @@ def adaptive_max_pool(input, output_size):
     y = np.empty(x.shape[:2] + out, dtype=x.dtype)
     for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
         for o, cells in _adaptive_cells(x, output_size):
-            _store(y, (n, c) + o, _max_of([_item(x, (n, c) + cell) for cell in cells]))
+            _store(y, (n, c, *o), _max_of([_item(x, (n, c, *cell)) for cell in cells]))
     return y
 
 
@@ -317,8 +334,9 @@ def adaptive_avg_pool(input, output_size):
         for o, cells in _adaptive_cells(x, output_size):
             total = 0.0
             for cell in cells:
-                total += float(_item(x, (n, c) + cell))
-            y[(n, c) + o] = total / len(cells)
+                total += float(_item(x, (n, c, *cell)))
+            index = (n, c, *o)
+            y[index] = total / len(cells)
     return y
 
 
@@ -348,16 +366,17 @@ def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     c_out = w.shape[0]
     cg, og = c_in // groups, c_out // groups
     k, s, d, pads, out_shape = _conv_geometry(x, w.shape[2:], stride, padding, dilation)
-    y = np.empty((n_batch, c_out) + out_shape, dtype=np.float64)
+    y = np.empty((n_batch, c_out, *out_shape), dtype=np.float64)
     for n, co in itertools.product(range(n_batch), range(c_out)):
         g = co // og
         for o in itertools.product(*(range(m) for m in out_shape)):
             total = 0.0 if bias is None else float(_item(np.asarray(bias), (co,)))
             for ci in range(cg):
                 for t, coord, inside, _ in window_cells(o, x.shape[2:], k, s, d, pads):
-                    xv = float(_item(x, (n, g * cg + ci) + coord)) if inside else 0.0
-                    total += xv * float(_item(w, (co, ci) + t))
-            y[(n, co) + o] = total
+                    xv = float(_item(x, (n, g * cg + ci, *coord))) if inside else 0.0
+                    total += xv * float(_item(w, (co, ci, *t)))
+            index = (n, co, *o)
+            y[index] = total
     return y
 
 
@@ -372,8 +391,9 @@ def im2col(input, kernel_size, stride=1, padding=0, dilation=1):
     cols = np.empty((x.shape[0], x.shape[1] * K, L), dtype=x.dtype)
     for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
         for col, o in enumerate(itertools.product(*(range(m) for m in out_shape))):
-            for j, (t, coord, inside, _) in enumerate(window_cells(o, x.shape[2:], k, s, d, pads)):
-                cols[n, c * K + j, col] = x[(n, c) + coord] if inside else 0
+            for j, (_t, coord, inside, _) in enumerate(window_cells(o, x.shape[2:], k, s, d, pads)):
+                index = (n, c, *coord)
+                cols[n, c * K + j, col] = x[index] if inside else 0
     return cols
 
 
@@ -390,9 +410,10 @@ def col2im(cols, input_shape, kernel_size, stride=1, padding=0, dilation=1):
     x = np.zeros(input_shape, dtype=np.float64)
     for n, c in itertools.product(range(input_shape[0]), range(input_shape[1])):
         for col, o in enumerate(itertools.product(*(range(m) for m in out_shape))):
-            for j, (t, coord, inside, _) in enumerate(window_cells(o, input_shape[2:], k, s, d, pads)):
+            for j, (_t, coord, inside, _) in enumerate(window_cells(o, input_shape[2:], k, s, d, pads)):
                 if inside:
-                    x[(n, c) + coord] += float(_item(cols, (n, c * K + j, col)))
+                    index = (n, c, *coord)
+                    x[index] += float(_item(cols, (n, c * K + j, col)))
     return x
 
 
@@ -403,13 +424,14 @@ def dense(input, weight, bias=None):
     F.linear: y = x @ W.T + b).  Returns float64."""
     x = np.asarray(input)
     w = np.asarray(weight)
-    y = np.empty(x.shape[:-1] + (w.shape[0],), dtype=np.float64)
+    y = np.empty((*x.shape[:-1], w.shape[0]), dtype=np.float64)
     for lead in np.ndindex(*x.shape[:-1]):
         for j in range(w.shape[0]):
             total = 0.0 if bias is None else float(_item(np.asarray(bias), (j,)))
             for i in range(x.shape[-1]):
-                total += float(_item(x, lead + (i,))) * float(_item(w, (j, i)))
-            y[lead + (j,)] = total
+                total += float(_item(x, (*lead, i))) * float(_item(w, (j, i)))
+            index = (*lead, j)
+            y[index] = total
     return y
 
 

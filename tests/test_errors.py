@@ -63,8 +63,8 @@ def test_pool_non_positive_dilation(op, dilation, bad):
 
 
 @pytest.mark.parametrize("kwargs, word, bad", [
-    (dict(stride=0), "stride", 0), (dict(stride=-3), "stride", -3),
-    (dict(dilation=0), "dilation", 0), (dict(dilation=(1, -2)), "dilation", -2),
+    ({"stride": 0}, "stride", 0), ({"stride": -3}, "stride", -3),
+    ({"dilation": 0}, "dilation", 0), ({"dilation": (1, -2)}, "dilation", -2),
 ])
 def test_conv_non_positive_stride_dilation(kwargs, word, bad):
     with pytest.raises(ValueError, match=says(word, bad)):
@@ -72,8 +72,8 @@ def test_conv_non_positive_stride_dilation(kwargs, word, bad):
 
 
 @pytest.mark.parametrize("kwargs, word, bad", [
-    (dict(kernel_size=0), "kernel", 0), (dict(kernel_size=-3), "kernel", -3),
-    (dict(kernel_size=2, stride=0), "stride", 0), (dict(kernel_size=2, dilation=-1), "dilation", -1),
+    ({"kernel_size": 0}, "kernel", 0), ({"kernel_size": -3}, "kernel", -3),
+    ({"kernel_size": 2, "stride": 0}, "stride", 0), ({"kernel_size": 2, "dilation": -1}, "dilation", -1),
 ])
 def test_output_size_non_positive_arguments(kwargs, word, bad):
     with pytest.raises(ValueError, match=says(word, bad)):
@@ -81,8 +81,8 @@ def test_output_size_non_positive_arguments(kwargs, word, bad):
 
 
 @pytest.mark.parametrize("kwargs, word, bad", [
-    (dict(kernel_size=0), "kernel", 0), (dict(kernel_size=2, stride=0), "stride", 0),
-    (dict(kernel_size=2, dilation=0), "dilation", 0),
+    ({"kernel_size": 0}, "kernel", 0), ({"kernel_size": 2, "stride": 0}, "stride", 0),
+    ({"kernel_size": 2, "dilation": 0}, "dilation", 0),
 ])
 def test_im2col_non_positive_arguments(kwargs, word, bad):
     with pytest.raises(ValueError, match=says(word, bad)):
@@ -167,8 +167,8 @@ def test_output_size_below_one():
 
 
 @pytest.mark.parametrize("op", POOLS)
-@pytest.mark.parametrize("kwargs", [dict(kernel_size=7), dict(kernel_size=9, padding=1),
-                                    dict(kernel_size=3, dilation=3)])
+@pytest.mark.parametrize("kwargs", [{"kernel_size": 7}, {"kernel_size": 9, "padding": 1},
+                                    {"kernel_size": 3, "dilation": 3}])
 def test_pool_kernel_larger_than_padded_input(op, kwargs):
     """Input length 5; the window (extent 7, 9 with 2 padding cells, 3 dilated by 3 = 7) does not fit."""
     kwargs = dict(kwargs)
@@ -301,9 +301,9 @@ def test_non_numeric_or_complex_dtype(call, x, exc, dtype_word):
 # ------------------------------------------------------------------------------- avg pool, activations
 
 @pytest.mark.parametrize("kwargs", [
-    dict(kernel_size=2, stride=1, padding=2),                  # the first window is [-2, -1]
-    dict(kernel_size=1, stride=1, padding=[(0, 1)]),           # the last window is [5]
-    dict(kernel_size=2, stride=3, padding=3, ceil_mode=True),  # the first window is [-3, -2]
+    {"kernel_size": 2, "stride": 1, "padding": 2},                     # the first window is [-2, -1]
+    {"kernel_size": 1, "stride": 1, "padding": [(0, 1)]},              # the last window is [5]
+    {"kernel_size": 2, "stride": 3, "padding": 3, "ceil_mode": True},  # the first window is [-3, -2]
 ])
 def test_avg_pool_window_without_input_cell(kwargs):
     """count_include_pad=False divides by the number of input cells: 0 for a window of padding only."""

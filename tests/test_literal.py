@@ -133,8 +133,8 @@ def pool_case(draw, *, ceil=True, max_pad=3, spatial_ndim=None, max_batch=2, max
         spatial.append(draw(st.integers(lo, MAX_SPATIAL[nd]), label=f"size[{i}]"))
     shape = (draw(st.integers(1, max_batch), label="N"), draw(st.integers(1, max_channels), label="C"),
              *spatial)
-    kwargs = dict(kernel_size=_maybe_int(draw, k, "kernel_size"), stride=s_arg, padding=padding,
-                  dilation=_maybe_int(draw, d, "dilation"), ceil_mode=ceil_mode)
+    kwargs = {"kernel_size": _maybe_int(draw, k, "kernel_size"), "stride": s_arg, "padding": padding,
+              "dilation": _maybe_int(draw, d, "dilation"), "ceil_mode": ceil_mode}
     try:
         L._pool_geometry(np.empty(shape), **kwargs)
     except ValueError:
@@ -165,8 +165,8 @@ def conv_case(draw, *, max_pad=3, dtype=np.float64, specials=True, bias=True, ma
     b = None
     if bias and draw(st.booleans(), label="with bias"):
         b = draw(arrays((groups * og,), dtype, specials=False, name="bias"), label="bias")
-    kwargs = dict(stride=_maybe_int(draw, s, "stride"), padding=padding,
-                  dilation=_maybe_int(draw, d, "dilation"), groups=groups)
+    kwargs = {"stride": _maybe_int(draw, s, "stride"), "padding": padding,
+              "dilation": _maybe_int(draw, d, "dilation"), "groups": groups}
     try:
         L._conv_geometry(x, k, kwargs["stride"], padding, kwargs["dilation"])
     except ValueError:

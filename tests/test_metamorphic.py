@@ -73,7 +73,7 @@ def test_cropping_zero_pad_gives_input_back(case):
     y = R.zero_pad(x, padding)
     assert y.dtype == x.dtype
     assert y.shape == x.shape[:2] + tuple(n + pb + pa for n, (pb, pa) in zip(x.shape[2:], pairs))
-    inner = (slice(None), slice(None)) + tuple(slice(pb, pb + n) for n, (pb, _) in zip(x.shape[2:], pairs))
+    inner = (slice(None), slice(None), *(slice(pb, pb + n) for n, (pb, _) in zip(x.shape[2:], pairs)))
     assert_exact(y[inner], x)
     border = np.ones(y.shape, dtype=bool)
     border[inner] = False
@@ -242,7 +242,7 @@ def test_conv_equals_im2col_matmul(case):
     x, w, b, kwargs = case
     nd = x.ndim - 2
     k = w.shape[2:]
-    unfold = dict(stride=kwargs["stride"], padding=kwargs["padding"], dilation=kwargs["dilation"])
+    unfold = {"stride": kwargs["stride"], "padding": kwargs["padding"], "dilation": kwargs["dilation"]}
     s, d = _per_dim(unfold["stride"], nd), _per_dim(unfold["dilation"], nd)
     pairs = R.resolve_padding(unfold["padding"], x.shape[2:], k, s, d)
     out = tuple(R.output_size(n, kj, sj, tuple(p), dj)

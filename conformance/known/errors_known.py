@@ -10,7 +10,8 @@ a target in the range behaves otherwise; a version no record covers is reported 
 (`errors.suggest`). Regenerate docs/errors.md with `python -m conformance docs` after editing.
 
 Recorded on torch 2.13.0+cpu; keras 3.15.1 with tensorflow-cpu 2.21.0 (oneDNN on, TF's x86 default) and
-with the torch backend; keras 3.10.0 with tensorflow-cpu 2.19.1 and keras 3.5.0 with 2.17.1; keras 3.15.1 on jax 0.10.2 (JAX_ENABLE_X64 on); keras 2.15.0 with tensorflow-cpu 2.15.1 (the tf215-keras2 tox env).
+with the torch backend; keras 3.10.0 with tensorflow-cpu 2.19.1 and keras 3.5.0 with 2.17.1; keras 3.15.1
+on jax 0.10.2 (JAX_ENABLE_X64 on); keras 2.15.0 with tensorflow-cpu 2.15.1 (the tf215-keras2 tox env).
 """
 
 from __future__ import annotations
@@ -427,14 +428,15 @@ record("keras", KERAS3_OLDER_TF, "max_pool/unbatched-input", "raises", exc_type=
 record("keras", KERAS3_OLDER_TF, "max_pool/output-zero-2d-height", "returns_empty", detail="(1, 1, 0, 2)",
        claimed="(1, 1, 0, 2)")
 record("keras", KERAS3_OLDER_TF, "max_pool/input-rank-6", "raises", exc_type="ValueError",
-       detail=('Input 0 of layer "max_pooling3d" is incompatible with the layer: expected ndim=5, found ndim=6. '
-               'Full shape received: (1, 1, 2, 2, 2, 2)'))
-record("keras", KERAS3_OLDER_TF, "avg_pool/output-zero", "returns_empty", detail="(1, 1, 0)", claimed="(1, 1, 0)")
+       detail=('Input 0 of layer "max_pooling3d" is incompatible with the layer: expected ndim=5, found '
+               'ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)'))
+record("keras", KERAS3_OLDER_TF, "avg_pool/output-zero", "returns_empty", detail="(1, 1, 0)",
+       claimed="(1, 1, 0)")
 record("keras", KERAS3_OLDER_TF, "avg_pool/output-zero-strided", "returns_empty", detail="(1, 1, 0)",
        claimed="(1, 1, 0)")
 record("keras", KERAS3_OLDER_TF, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
-       detail=('Input 0 of layer "average_pooling1d_…" is incompatible with the layer: expected ndim=3, found '
-               'ndim=2. Full shape received: (1, 4)'))
+       detail=('Input 0 of layer "average_pooling1d_…" is incompatible with the layer: expected ndim=3, '
+               'found ndim=2. Full shape received: (1, 4)'))
 record("keras", KERAS3_OLDER_TF, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
        detail=('Input 0 of layer "zero_padding1d_…" is incompatible with the layer: expected ndim=3, found '
                'ndim=2. Full shape received: (1, 4)'))
@@ -726,8 +728,8 @@ record("keras", KERAS_JAX, "max_pool/stride-zero", "raises", exc_type="TypeError
        detail='reduce_window window_strides must have every element be strictly positive, got (1, 1, 0).')
 record("keras", KERAS_JAX, "max_pool/kernel-zero", "raises", exc_type="ValueError",
        detail=(
-           'The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including values {0} '
-           'that do not satisfy `value > 0`'))
+           'The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including values '
+           '{0} that do not satisfy `value > 0`'))
 record("keras", KERAS_JAX, "max_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
            "Input 0 with name 'None' of layer 'max_pooling1d_…' is incompatible with the layer: expected "
@@ -735,13 +737,13 @@ record("keras", KERAS_JAX, "max_pool/unbatched-input", "raises", exc_type="Value
 record("keras", KERAS_JAX, "max_pool/output-zero-2d-height", "returns_empty",
        detail='(1, 1, 0, 2)',
        claimed=(
-           'raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1 1 1 '
-           '3]`, `pool_size=[2 2]`, `strides=(1, 1)`, `padding=valid`.'))
+           'raises ValueError: Computed output size would be zero or negative. Received: '
+           '`inputs.shape=[1 1 1 3]`, `pool_size=[2 2]`, `strides=(1, 1)`, `padding=valid`.'))
 record("keras", KERAS_JAX, "max_pool/output-zero-2d-width", "returns_empty",
        detail='(1, 1, 2, 0)',
        claimed=(
-           'raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1 1 3 '
-           '1]`, `pool_size=[2 2]`, `strides=(1, 1)`, `padding=valid`.'))
+           'raises ValueError: Computed output size would be zero or negative. Received: '
+           '`inputs.shape=[1 1 3 1]`, `pool_size=[2 2]`, `strides=(1, 1)`, `padding=valid`.'))
 record("keras", KERAS_JAX, "max_pool/stride-negative", "raises", exc_type="ValueError",
        detail=(
            'The `strides` argument must be a tuple of 1 integers. Received strides=-1, including values {-1} '
@@ -754,8 +756,8 @@ record("keras", KERAS_JAX, "max_pool/kernel-rank-mismatch", "raises", exc_type="
        detail='The `pool_size` argument must be a tuple of 1 integers. Received pool_size=(2, 2)')
 record("keras", KERAS_JAX, "max_pool/input-rank-6", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'max_pooling3d' is incompatible with the layer: expected ndim=5, "
-           'found ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)'))
+           "Input 0 with name 'None' of layer 'max_pooling3d' is incompatible with the layer: expected "
+           'ndim=5, found ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)'))
 record("keras", KERAS_JAX, "avg_pool/output-zero", "returns_empty",
        detail='(1, 1, 0)',
        claimed=(
@@ -775,8 +777,8 @@ record("keras", KERAS_JAX, "avg_pool/stride-zero", "raises", exc_type="TypeError
        detail='reduce_window window_strides must have every element be strictly positive, got (1, 1, 0).')
 record("keras", KERAS_JAX, "avg_pool/kernel-zero", "raises", exc_type="ValueError",
        detail=(
-           'The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including values {0} '
-           'that do not satisfy `value > 0`'))
+           'The `pool_size` argument must be a tuple of 1 integers. Received pool_size=0, including values '
+           '{0} that do not satisfy `value > 0`'))
 record("keras", KERAS_JAX, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
            "Input 0 with name 'None' of layer 'average_pooling1d_…' is incompatible with the layer: expected "
@@ -805,12 +807,12 @@ record("keras", KERAS_JAX, "conv/kernel-exceeds-input", "raises", exc_type="Valu
            'shape=(5, 1, 1)`, `dilation_rate=[1]`, `strides=(1,)`, `padding=valid`.'))
 record("keras", KERAS_JAX, "conv/kernel-zero", "raises", exc_type="ValueError",
        detail=(
-           'The `kernel_size` argument must be a tuple of 1 integers. Received kernel_size=0, including values '
-           '{0} that do not satisfy `value > 0`'))
+           'The `kernel_size` argument must be a tuple of 1 integers. Received kernel_size=0, including '
+           'values {0} that do not satisfy `value > 0`'))
 record("keras", KERAS_JAX, "conv/stride-zero", "raises", exc_type="ValueError",
        detail=(
-           'The `strides` argument must be a tuple of 1 integers. Received strides=0, including values {0} that '
-           'do not satisfy `value > 0`'))
+           'The `strides` argument must be a tuple of 1 integers. Received strides=0, including values {0} '
+           'that do not satisfy `value > 0`'))
 record("keras", KERAS_JAX, "conv/stride-negative", "raises", exc_type="ValueError",
        detail=(
            'The `strides` argument must be a tuple of 1 integers. Received strides=-1, including values {-1} '
@@ -821,10 +823,11 @@ record("keras", KERAS_JAX, "conv/dilation-zero", "raises", exc_type="ValueError"
            'values {0} that do not satisfy `value > 0`'))
 record("keras", KERAS_JAX, "conv/groups-input-channels", "raises", exc_type="ValueError",
        detail=(
-           'The number of input channels must be evenly divisible by the number of groups. Received groups=2, '
-           'but the input has 3 channels (full input shape is (1, 3, 5)).'))
+           'The number of input channels must be evenly divisible by the number of groups. Received '
+           'groups=2, but the input has 3 channels (full input shape is (1, 3, 5)).'))
 record("keras", KERAS_JAX, "conv/groups-output-channels", "raises", exc_type="ValueError",
-       detail='The number of filters must be evenly divisible by the number of groups. Received: groups=2, filters=3.')
+       detail=('The number of filters must be evenly divisible by the number of groups. Received: groups=2, '
+               'filters=3.'))
 record("keras", KERAS_JAX, "conv/groups-zero", "raises", exc_type="ValueError",
        detail='The number of groups must be a positive integer. Received: groups=0.')
 record("keras", KERAS_JAX, "conv/weight-channel-mismatch", "raises", exc_type="ValueError",
@@ -833,8 +836,8 @@ record("keras", KERAS_JAX, "conv/bias-shape-mismatch", "raises", exc_type="Value
        detail='Layer … weight shape (2,) is not compatible with provided weight shape (3,).')
 record("keras", KERAS_JAX, "conv/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           'Kernel shape must have the same length as input, but received kernel of shape (3, 5, 2) and input '
-           'of shape (3, 5).'))
+           'Kernel shape must have the same length as input, but received kernel of shape (3, 5, 2) and '
+           'input of shape (3, 5).'))
 record("keras", KERAS_JAX, "conv/same-strided", "conforms",
        detail='(1, 1, 3)')
 record("keras", KERAS_JAX, "conv/stride-with-dilation", "raises", exc_type="ValueError",
