@@ -9,34 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import reference
 
-# The reference keyword arguments each op takes, in signature order. Windowed ops share `Case` fields.
-OP_PARAMS: dict[str, tuple[str, ...]] = {
-    "max_pool": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
-    "avg_pool": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override",
-                 "dilation"),
-    "sum_pool": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
-    "lp_pool": ("norm_type", "kernel_size", "stride", "padding", "dilation", "ceil_mode"),
-    "global_max_pool": (),
-    "global_avg_pool": (),
-    "adaptive_max_pool": ("output_size",),
-    "adaptive_avg_pool": ("output_size",),
-    "zero_pad": ("padding",),
-    "conv": ("stride", "padding", "dilation", "groups"),
-    "im2col": ("kernel_size", "stride", "padding", "dilation"),
-    "dense": (),
-    "relu": (),
-    "leaky_relu": ("negative_slope",),
-    "sigmoid": (),
-    "tanh": (),
-}
-WINDOWED = {"max_pool", "avg_pool", "sum_pool", "lp_pool", "conv", "im2col"}
-EXACT_OPS = {"max_pool", "global_max_pool", "adaptive_max_pool", "zero_pad", "relu", "im2col"}
+if TYPE_CHECKING:
+    from .ops import OpSpec
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +39,13 @@ class Case:
     layout: str = "channels_first"
 
     @property
+    def spec(self) -> OpSpec:
+        """The op's entry in the op table."""
+        from .ops import OPS  # the table's strategies build cases: import it when first asked
+
+        return OPS[self.op]
+
+    @property
     def rank(self) -> int:
         return self.x.ndim - 2
 
@@ -71,16 +58,40 @@ class Case:
         return self.x.dtype.name
 
     @property
-    def kernel(self) -> tuple[int, ...] | None:
-        if self.op == "conv":
-            return tuple(self.weight.shape[2:])
+    def kernel(self) -> tuple[int, ...]:
+        """The window's size per spatial dim: the weight's spatial shape for conv, else kernel_size."""
+        if self.weight is not None and self.spec.family == "conv":
+            return tuple(int(k) for k in self.weight.shape[2:])
+        if self.kernel_size is None:
+            raise TypeError(f"{self.op} has no kernel")
         return self.kernel_size
+
+    @property
+    def w(self) -> np.ndarray:
+        """The weight of an op that has one (conv, dense)."""
+        if self.weight is None:
+            raise TypeError(f"this {self.op} case has no weight")
+        return self.weight
+
+    @property
+    def p(self) -> float:
+        """lp_pool's norm_type."""
+        if self.norm_type is None:
+            raise TypeError(f"{self.op} has no norm_type")
+        return float(self.norm_type)
+
+    @property
+    def out_size(self) -> tuple[int, ...]:
+        """The output size of an adaptive pool."""
+        if self.output_size is None:
+            raise TypeError(f"{self.op} has no output_size")
+        return self.output_size
 
     @property
     def strides(self) -> tuple[int, ...]:
         """Stride per dim, with the pooling default stride=None meaning stride = kernel (conv/im2col: 1)."""
         if self.stride is None:
-            return self.kernel if self.op not in ("conv", "im2col") else (1,) * self.rank
+            return self.kernel if self.spec.stride_default_is_kernel else (1,) * self.rank
         return _per_dim(self.stride, self.rank)
 
     @property
@@ -90,32 +101,35 @@ class Case:
     @property
     def pads(self) -> tuple[tuple[int, int], ...]:
         """The padding resolved to one (before, after) pair per spatial dim."""
-        if self.op == "zero_pad":
+        if self.spec.family == "pad":
             return reference.resolve_padding(self.padding, self.shape[2:], 1)
-        return reference.resolve_padding(self.padding, self.shape[2:], self.kernel, self.strides, self.dilations)
+        return reference.resolve_padding(
+            self.padding, self.shape[2:], self.kernel, self.strides, self.dilations
+        )
 
     @property
     def is_windowed(self) -> bool:
-        return self.op in WINDOWED
+        return self.spec.windowed
 
     def kwargs(self) -> dict[str, Any]:
         """The reference call's keyword arguments (defaults left out, so repros stay short)."""
         defaults = {f.name: f.default for f in dataclasses.fields(Case)}
-        out = {}
-        for name in OP_PARAMS[self.op]:
-            value = getattr(self, name)
-            required = name in ("kernel_size", "norm_type", "output_size", "negative_slope") or (
-                name == "padding" and self.op == "zero_pad")
-            if required or value != defaults[name]:
-                out[name] = value
-        return out
+        spec = self.spec
+        return {
+            name: getattr(self, name)
+            for name in spec.params
+            if name in spec.required or getattr(self, name) != defaults[name]
+        }
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The array arguments by name, as programs see them."""
         named = {"x": self.x, "weight": self.weight, "bias": self.bias}
         return {k: v for k, v in named.items() if v is not None}
 
-    def replace(self, **changes) -> Case:
+    def array_names(self) -> tuple[str, ...]:
+        return tuple(self.arrays())
+
+    def replace(self, **changes: Any) -> Case:
         return dataclasses.replace(self, **changes)
 
     def __repr__(self) -> str:
@@ -140,9 +154,11 @@ def reference_output(case: Case) -> np.ndarray:
 
     The result stays float64; the comparison decides how close the target's dtype must come.
     """
-    arrays = {k: (v.astype(np.float64) if v.dtype.kind == "f" or v.dtype.name == "bfloat16" else v)
-              for k, v in case.arrays().items()}
-    fn = getattr(reference, case.op)
+    arrays = {
+        k: (v.astype(np.float64) if v.dtype.kind == "f" or v.dtype.name == "bfloat16" else v)
+        for k, v in case.arrays().items()
+    }
+    fn = case.spec.reference
     x = arrays.pop("x")
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf -> NaN is the spec, not an accident
         return np.asarray(fn(x, **arrays, **case.kwargs()))

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from . import divergences
 from .cases import Case, reference_output
-from .compare import abs_case, compare, error_bound_needed, expected_in_dtype
+from .compare import Verdict, abs_case, compare, error_bound_needed, expected_in_dtype
+from .executor import Outcome
 from .ledger import LEDGER
 from .messages import failure_message, outcome_message
-from .strategies import cases_for
+from .ops import OPS
 from .targets import Target
+from .targets.impl_target import ImplTarget
 
 
 def conformance_test(op: str):
@@ -22,7 +26,7 @@ def conformance_test(op: str):
     @pytest.mark.op(op)
     @given(data=st.data())
     def test(target, data):
-        case = data.draw(cases_for(op, target.capabilities(op)), label="case")
+        case = data.draw(OPS[op].strategy(target.capabilities(op)), label="case")
         check_case(target, case)
 
     test.__name__ = f"test_{op}"
@@ -30,13 +34,21 @@ def conformance_test(op: str):
     return test
 
 
+def conformance_tests(*families: str) -> dict[str, Callable[..., None]]:
+    """`test_<op>` for every op of these families in the op table, for a test module's globals()."""
+    return {f"test_{op}": conformance_test(op) for op, spec in OPS.items() if spec.family in families}
+
+
 def param_class(case: Case) -> str:
     """A coarse bucket of the parameters, for the summary and the report matrix."""
     parts = [f"{case.rank}d"] if case.x.ndim > 2 else []
-    if case.is_windowed or case.op == "zero_pad":
+    if case.spec.pads:
         pads = case.pads
-        kind = case.padding if isinstance(case.padding, str) else (
-            "asymmetric" if any(b != a for b, a in pads) else "explicit")
+        kind = (
+            case.padding
+            if isinstance(case.padding, str)
+            else ("asymmetric" if any(b != a for b, a in pads) else "explicit")
+        )
         parts.append(kind)
     if case.ceil_mode:
         parts.append("ceil")
@@ -64,31 +76,45 @@ def check_case(target: Target, case: Case) -> str:
     if found and error_bound_needed(case):  # the bound follows the terms the framework actually sums
         positive = abs_case(case)
         magnitude = divergences.predicted_output(found, positive, reference_output(positive)).values
-    program = target.program(case)
-    outcome = target.run(case)
+    call = target.call(case)
+    outcome = target.run_call(call, case.arrays(), target.worker_name(case))
     if outcome.kind == "raised" and outcome.exc_type.endswith("NotImplementedError"):
         LEDGER.record(*bucket, "not_expressible", reason=f"raised NotImplementedError: {outcome.message}")
         return "not_expressible"
     if outcome.kind != "ok":
-        message = outcome_message(case, target.label, outcome.describe(), program)
+        message = outcome_message(case, target.label, outcome.describe(), call.source())
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
-    def verdict_of(outcome):
-        return compare(case, expected, outcome.values.get("actual"), outcome.values.get("claimed_shape"),
-                       prediction.unchecked, magnitude, prediction.dtype, prediction.computes_in)
+
+    def verdict_of(outcome: Outcome) -> Verdict:
+        return compare(
+            case,
+            expected,
+            outcome.values.get("actual"),
+            outcome.values.get("claimed_shape"),
+            prediction.unchecked,
+            magnitude,
+            prediction.dtype,
+            prediction.computes_in,
+        )
 
     verdict = verdict_of(outcome)
     if not verdict.ok:
-        headline = ("does not conform to the spec" if not found else
-                    "no longer behaves as " + " and ".join(f"divergence {d.id!r} records ({d.behaviour})"
-                                                          for d in found))
+        headline = (
+            "does not conform to the spec"
+            if not found
+            else "no longer behaves as "
+            + " and ".join(f"divergence {d.id!r} records ({d.behaviour})" for d in found)
+        )
         history = None
         if _final_example():
             fresh = target.run_fresh(case)
             if fresh.kind == "ok" and verdict_of(fresh).ok:
-                history = ("in a fresh process this case conforms: the answer above depended on the cases run "
-                           "before it in the same worker (state the framework kept between calls)")
-        message = failure_message(case, target.label, verdict, program, headline, history)
+                history = (
+                    "in a fresh process this case conforms: the answer above depended on the cases run "
+                    "before it in the same worker (state the framework kept between calls)"
+                )
+        message = failure_message(case, target.label, verdict, call.source(), headline, history)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
     status = "diverged" if found else "passed"
@@ -108,7 +134,7 @@ def _final_example() -> bool:
         return True
 
 
-def check_output_size(target: Target, args: dict) -> None:
+def check_output_size(target: ImplTarget, args: dict) -> None:
     """impl.output_size(**args) equals the formula, and raises ValueError exactly where the spec does."""
     __tracebackhide__ = True
     import reference
@@ -118,14 +144,18 @@ def check_output_size(target: Target, args: dict) -> None:
     except ValueError as err:
         expected = f"ValueError: {err}"
     call = f"output_size({', '.join(f'{k}={v!r}' for k, v in args.items())})"
-    program = target.program_for_call(call)
-    outcome = target.run_program(program)
+    adapter = target.output_size_call(args)
+    program = adapter.source()
+    outcome = target.run_call(adapter, {})
     if outcome.kind == "ok":
         got: int | str = outcome.values["actual"]
     else:
         got = outcome.describe()
-    agree = got == expected if isinstance(expected, int) else (
-        outcome.kind == "raised" and outcome.exc_type.endswith("ValueError"))
+    agree = (
+        got == expected
+        if isinstance(expected, int)
+        else (outcome.kind == "raised" and outcome.exc_type.endswith("ValueError"))
+    )
     status = "passed" if agree else "failed"
     size, k, s, d = args["size"], args["kernel_size"], args["stride"], args["dilation"]
     pb, pa = (args["padding"],) * 2 if isinstance(args["padding"], int) else args["padding"]
@@ -135,7 +165,8 @@ def check_output_size(target: Target, args: dict) -> None:
         f"  call     : {call}\n"
         f"  formula  : {mode}((n + pb + pa - d*(k-1) - 1)/s) + 1 = "
         f"{mode}(({size} + {pb} + {pa} - {d}*({k}-1) - 1)/{s}) + 1"
-        + (", minus 1 if the last window starts at or beyond n + pb" if args["ceil_mode"] else "") + "\n"
+        + (", minus 1 if the last window starts at or beyond n + pb" if args["ceil_mode"] else "")
+        + "\n"
         f"  expected : {expected}\n"
         f"  got      : {got}\n\n"
         f"  repro:\n    import reference\n    print('expected', reference.{call})\n"

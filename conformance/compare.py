@@ -18,15 +18,14 @@ No tolerance is a global constant: each follows from the dtype, the term count a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import prod
+from typing import Literal
 
 import numpy as np
 
-from .cases import EXACT_OPS, Case, reference_output
+from .cases import Case, reference_output
 
-SUM_OPS = {"avg_pool", "sum_pool", "adaptive_avg_pool", "global_avg_pool", "conv", "dense"}
-ELEMENTWISE_ULPS = {"sigmoid": 4, "tanh": 4, "leaky_relu": 2}
 U64 = 2.0**-53
+Problem = Literal["shape", "claimed_shape", "dtype", "values"]
 
 
 def format_info(dtype: str) -> tuple[float, float]:
@@ -43,18 +42,10 @@ def gamma(n: int, u: float) -> float:
 
 def term_count(case: Case) -> int:
     """The most terms any output element sums (K), bias included."""
-    op, spatial = case.op, case.shape[2:]
-    if op in ("avg_pool", "sum_pool", "lp_pool"):
-        return prod(case.kernel)
-    if op == "global_avg_pool":
-        return prod(spatial)
-    if op == "adaptive_avg_pool":
-        return prod(-(-n // o) + 1 for n, o in zip(spatial, case.output_size))
-    if op == "conv":
-        return case.weight[0].size + 1
-    if op == "dense":
-        return case.weight.shape[1] + 1
-    raise ValueError(f"{op} is not a sum")
+    terms = case.spec.terms
+    if terms is None:
+        raise ValueError(f"{case.op} is not a sum")
+    return terms(case)
 
 
 def _signed_root(v: np.ndarray, p: float) -> np.ndarray:
@@ -67,36 +58,38 @@ def abs_case(case: Case) -> Case:
 
 
 def error_bound_needed(case: Case) -> bool:
-    return case.op in SUM_OPS or case.op == "lp_pool"
+    return case.spec.accuracy in ("sum", "lp")
 
 
-def error_bound(case: Case, expected: np.ndarray, magnitude: np.ndarray | None = None,
-                computes_in: str | None = None) -> np.ndarray | None:
+def error_bound(
+    case: Case, expected: np.ndarray, magnitude: np.ndarray | None = None, computes_in: str | None = None
+) -> np.ndarray | None:
     """Per-element bound on |actual - expected| for a target computing in `computes_in` (by default
     case.dtype); None means exact.
 
     `magnitude` is the op applied to |inputs| (sum |terms| / divisor, or for lp_pool the p-norm of |x|);
     by default the spec's, and under a divergence the divergence's own prediction on |inputs|.
     """
-    if magnitude is None and (case.op in SUM_OPS or case.op == "lp_pool"):
-        magnitude = reference_output(abs_case(case))
-    if case.op in EXACT_OPS or case.x.dtype.kind in "iu":
+    accuracy = case.spec.accuracy
+    if accuracy == "exact" or case.x.dtype.kind in "iu":
         return None
     u, eta = format_info(computes_in or case.dtype)
+    if accuracy in ("sum", "lp"):
+        terms = reference_output(abs_case(case)) if magnitude is None else magnitude
     with np.errstate(over="ignore", invalid="ignore"):
-        if case.op in SUM_OPS:
+        if accuracy == "sum":
             k = term_count(case) + 2
-            return (gamma(k, u) + gamma(k, U64)) * magnitude + k * eta
-        if case.op == "lp_pool":
-            k, p = term_count(case) + 4, case.norm_type
-            magnitude = magnitude ** p  # sum |x|^p, the terms' size
+            return (gamma(k, u) + gamma(k, U64)) * terms + k * eta
+        if accuracy == "lp":
+            k, p = term_count(case) + 4, case.p
+            powered = terms**p  # sum |x|^p, the terms' size
             total = np.sign(expected) * np.abs(expected) ** p  # the sum the output is the root of
-            slack = (gamma(k, u) + gamma(k, U64)) * magnitude + k * eta
+            slack = (gamma(k, u) + gamma(k, U64)) * powered + k * eta
             high, low = _signed_root(total + slack, p), _signed_root(total - slack, p)
             high, low = high + 2 * u * np.abs(high), low - 2 * u * np.abs(low)
             return np.maximum(high - expected, expected - low)
-        if case.op in ELEMENTWISE_ULPS:
-            return ELEMENTWISE_ULPS[case.op] * 2 * u * np.abs(expected) + eta
+        if accuracy == "ulps":
+            return case.spec.ulps * 2 * u * np.abs(expected) + eta
     raise ValueError(f"no comparison rule for {case.op}")
 
 
@@ -104,7 +97,7 @@ def error_bound(case: Case, expected: np.ndarray, magnitude: np.ndarray | None =
 class Verdict:
     """The outcome of comparing one target output with what was predicted for it."""
 
-    problem: str | None  # None when it conforms; else "shape" | "claimed_shape" | "dtype" | "values"
+    problem: Problem | None  # None when it conforms
     expected: np.ndarray
     actual: np.ndarray | None
     bound: np.ndarray | None = None
@@ -124,8 +117,16 @@ def layout_shape(shape: tuple[int, ...], layout: str) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def compare(case: Case, expected: np.ndarray, actual, claimed_shape=None, unchecked=None,
-            magnitude=None, dtype: str | None = None, computes_in: str | None = None) -> Verdict:
+def compare(
+    case: Case,
+    expected: np.ndarray,
+    actual,
+    claimed_shape=None,
+    unchecked=None,
+    magnitude=None,
+    dtype: str | None = None,
+    computes_in: str | None = None,
+) -> Verdict:
     """Check shape, the target's own claimed shape (if it reports one), dtype, then values (except where
     `unchecked`, a recorded unpredictable divergence, marks them). `dtype` and `computes_in` default to the
     input's; a divergence may record others."""
@@ -168,6 +169,6 @@ def _widen(a: np.ndarray) -> np.ndarray:
 def expected_in_dtype(case: Case, expected64: np.ndarray, dtype: str | None = None) -> np.ndarray:
     """For exact ops the float64 oracle rounds to the returned dtype (by default the case's) without error
     (values come from x)."""
-    if case.op in EXACT_OPS:
+    if case.spec.accuracy == "exact":
         return expected64.astype(np.dtype(dtype or case.x.dtype))
     return expected64

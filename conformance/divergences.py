@@ -8,8 +8,9 @@ must conform. `docs/divergences.md` is generated from this registry (`python -m 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, TypedDict, cast
 
 import numpy as np
 from packaging.specifiers import SpecifierSet
@@ -58,11 +59,46 @@ class Divergence:
 def versions_satisfy(versions: dict[str, str], requires: dict[str, str]) -> bool:
     """Every required package is present in a version its PEP 440 range admits (local tags like +cpu
     ignored)."""
-    return all(package in versions and Version(versions[package].split("+")[0]) in SpecifierSet(spec)
-               for package, spec in requires.items())
+    return all(
+        package in versions and Version(versions[package].split("+")[0]) in SpecifierSet(spec)
+        for package, spec in requires.items()
+    )
 
 
-REGISTRY: list[Divergence] = []
+class Rule(TypedDict, total=False):
+    """The fields of a Divergence that several targets share (`known/shared.py`): each target registers the
+    rule under its own id, versions and example."""
+
+    op: str | tuple[str, ...]
+    applies: Callable[[Case], bool]
+    when: str
+    spec: str
+    behaviour: str
+    predict: Predict
+    example: Callable[[], Case]
+    link: str
+    unpredictable: Callable[[Case], np.ndarray]
+    computes_in: str
+
+
+def from_rule(rule: Rule, **fields: Any) -> Divergence:
+    """A Divergence of a shared rule under one target's id, versions and example (and any field the rule
+    leaves open); a field may not override the rule's."""
+    overlap = sorted(rule.keys() & fields.keys())
+    if overlap:
+        raise ValueError(f"fields {overlap} are the shared rule's own")
+    return Divergence(**cast(dict[str, Any], {**rule, **fields}))
+
+
+REGISTRY: list[Divergence] = []  # filled by conformance/known/*_known.py; read it through registry()
+
+
+def registry() -> list[Divergence]:
+    """Every registered divergence, in registration order."""
+    from .known import load
+
+    load()
+    return REGISTRY
 
 
 def register(d: Divergence) -> Divergence:
@@ -78,8 +114,15 @@ def matching(target_name: str, versions: dict[str, str], case: Case) -> list[Div
     Several can hold at once (independent bugs); their predictions compose in that order: each `predict`
     receives the previous one's output, starting from the spec's.
     """
-    return [d for d in REGISTRY if d.target == target_name and case.op in d.ops and d.after is None
-            and d.in_range(versions) and d.applies(case)]
+    return [
+        d
+        for d in registry()
+        if d.target == target_name
+        and case.op in d.ops
+        and d.after is None
+        and d.in_range(versions)
+        and d.applies(case)
+    ]
 
 
 @dataclass
@@ -115,10 +158,7 @@ def windows_any(case: Case, mask: np.ndarray) -> np.ndarray:
     """
     import reference
 
-    counts = reference.sum_pool(mask.astype(np.float64), case.kernel, case.strides, case.pads,
-                                case.dilations, case.ceil_mode)
+    counts = reference.sum_pool(
+        mask.astype(np.float64), case.kernel, case.strides, case.pads, case.dilations, case.ceil_mode
+    )
     return counts > 0
-
-
-# Entries live in conformance/known/*.py, one module per target, and register themselves on import.
-from .known import keras_known, torch_known  # noqa: E402,F401

@@ -1,14 +1,15 @@
-"""Run target programs in a child process, so a framework that kills its process does not end the run.
+"""Run adapter calls in a child process, so a framework that kills its process does not end the run.
 
-A target adapter turns a case into a small Python program (the same text the repro prints). The
-program runs in a long-lived worker process per target: frameworks are imported once, each call costs a
-pipe round trip (~0.1 ms). If the worker dies from a signal or hangs, the call reports that outcome and
-the next call starts a fresh worker.
+A target adapter is a module-level function; the worker receives its module and name, the arrays and
+the parameters, calls it and sends back what it returned. Each target has a long-lived worker process:
+frameworks are imported once, each call costs a pipe round trip (~0.1 ms). If the worker dies from a
+signal or hangs, the call reports that outcome and the next call starts a fresh worker.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
 import pickle
 import select
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, Literal
 
 import numpy as np
 
@@ -26,11 +27,25 @@ _HEADER = struct.Struct("<Q")
 CALL_TIMEOUT_S = 300.0  # the first call also pays for importing the framework (TF: ~3 s)
 
 
+OutcomeKind = Literal["ok", "raised", "crashed", "timeout"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One call for a worker: `module.function(**arrays, **params)`, its result named `outputs` (a tuple
+    result unpacks into several names, e.g. Keras' output and compute_output_shape's claim)."""
+
+    module: str
+    function: str
+    params: dict[str, Any]
+    outputs: tuple[str, ...] = ("actual",)
+
+
 @dataclass
 class Outcome:
     """What one program did: returned values, raised an exception, crashed its process, or hung."""
 
-    kind: str  # "ok" | "raised" | "crashed" | "timeout"
+    kind: OutcomeKind
     values: dict[str, Any] = field(default_factory=dict)
     exc_type: str = ""
     message: str = ""
@@ -47,24 +62,30 @@ class Worker:
     def __init__(self, name: str, env: dict[str, str] | None = None):
         self.name = name
         self.env = env or {}
-        self._proc: subprocess.Popen | None = None
-        self._stderr = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None
 
-    def _start(self) -> subprocess.Popen:
+    def _start(self) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env["PYTHONPATH"] = os.pathsep.join([os.getcwd(), *[p for p in sys.path if p]])
         env.update(self.env)
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker; closed with it)
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "conformance.executor"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
         )
         return self._proc
 
-    def run(self, source: str, arrays: dict[str, np.ndarray], timeout: float = CALL_TIMEOUT_S) -> Outcome:
+    def run(
+        self, request: Request, arrays: dict[str, np.ndarray], timeout: float = CALL_TIMEOUT_S
+    ) -> Outcome:
         proc = self._proc if self._proc and self._proc.poll() is None else self._start()
-        payload = pickle.dumps((source, arrays), protocol=pickle.HIGHEST_PROTOCOL)
+        assert proc.stdin is not None and proc.stdout is not None
+        payload = pickle.dumps((request, arrays), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             proc.stdin.write(_HEADER.pack(len(payload)) + payload)
             proc.stdin.flush()
@@ -75,13 +96,15 @@ class Worker:
             proc.kill()
             proc.wait()
             self._proc = None
-            return Outcome("timeout", message=f"hung: no answer within {timeout:.0f} s; the worker was killed")
+            return Outcome(
+                "timeout", message=f"hung: no answer within {timeout:.0f} s; the worker was killed"
+            )
         if reply is None:
             return self._crash_outcome(proc)
         kind, values, exc_type, message = pickle.loads(reply)
         return Outcome(kind, values, exc_type, message)
 
-    def _crash_outcome(self, proc: subprocess.Popen) -> Outcome:
+    def _crash_outcome(self, proc: subprocess.Popen[bytes]) -> Outcome:
         code = proc.wait()
         self._proc = None
         if code < 0:
@@ -91,6 +114,7 @@ class Worker:
                 what = f"killed by signal {-code}"
         else:
             what = f"exited with status {code}"
+        assert self._stderr is not None
         self._stderr.seek(0)
         tail = self._stderr.read()[-1500:].decode(errors="replace").strip()
         detail = f"\nits last stderr output:\n{tail}" if tail else ""
@@ -98,6 +122,7 @@ class Worker:
 
     def close(self) -> None:
         if self._proc and self._proc.poll() is None:
+            assert self._proc.stdin is not None
             self._proc.stdin.close()
             try:
                 self._proc.wait(timeout=10)
@@ -107,7 +132,8 @@ class Worker:
 
 
 def _read_exact(fd: int, n: int, timeout: float) -> bytes | None:
-    chunks, remaining = [], n
+    chunks: list[bytes] = []
+    remaining = n
     while remaining:
         ready, _, _ = select.select([fd], [], [], timeout)
         if not ready:
@@ -142,19 +168,16 @@ def close_all() -> None:
         worker.close()
 
 
-OUTPUT_NAMES = ("actual", "claimed_shape")
-
-
-def execute(source: str, arrays: dict[str, np.ndarray], namespace_cache: dict[str, Any]) -> tuple:
-    """Run one program and pack its outputs as (kind, values, exc_type, message)."""
-    code = namespace_cache.get(source) or compile(source, "<target program>", "exec")
-    namespace_cache[source] = code
-    namespace: dict[str, Any] = {"np": np, **arrays}
+def execute(request: Request, arrays: dict[str, np.ndarray]) -> tuple[str, dict[str, Any], str, str]:
+    """Make one call and pack its outputs as (kind, values, exc_type, message)."""
     try:
-        exec(code, namespace)
-    except Exception as err:  # the program's own failure is data: the error contract records it
-        return ("raised", {}, f"{type(err).__module__}.{type(err).__qualname__}", str(err)[:2000], )
-    return ("ok", {k: namespace[k] for k in OUTPUT_NAMES if k in namespace}, "", "")
+        fn = getattr(importlib.import_module(request.module), request.function)
+        result = fn(**arrays, **request.params)
+    except Exception as err:  # the call's own failure is data: the error contract records it
+        return ("raised", {}, f"{type(err).__module__}.{type(err).__qualname__}", str(err)[:2000])
+    if len(request.outputs) == 1:
+        return ("ok", {request.outputs[0]: result}, "", "")
+    return ("ok", dict(zip(request.outputs, result)), "", "")
 
 
 def _serve() -> None:
@@ -162,16 +185,17 @@ def _serve() -> None:
     channel_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     channel_in = sys.stdin.buffer
-    cache: dict[str, Any] = {}
     while True:
         header = channel_in.read(_HEADER.size)
         if len(header) < _HEADER.size:
             return
-        source, arrays = pickle.loads(channel_in.read(_HEADER.unpack(header)[0]))
+        request, arrays = pickle.loads(channel_in.read(_HEADER.unpack(header)[0]))
         try:
-            reply = pickle.dumps(execute(source, arrays, cache), protocol=pickle.HIGHEST_PROTOCOL)
+            reply = pickle.dumps(execute(request, arrays), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as err:  # unpicklable output: report it instead of dying
-            reply = pickle.dumps(("raised", {}, type(err).__qualname__, f"could not return the result: {err}"))
+            reply = pickle.dumps(
+                ("raised", {}, type(err).__qualname__, f"could not return the result: {err}")
+            )
         channel_out.write(_HEADER.pack(len(reply)) + reply)
         channel_out.flush()
 

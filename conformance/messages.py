@@ -7,21 +7,19 @@ element, the input window it reads, and a program that reproduces both sides.
 
 from __future__ import annotations
 
-from math import ceil, floor
 
 import numpy as np
 
-import reference
-
 from .cases import Case, reference_source
 from .compare import Verdict, layout_shape
+from .stories import Cells
 
 MAX_GRID = 9  # cells per window dim drawn before eliding
 
 
 def padding_story(case: Case) -> str:
     """Each dim's padding as given and as resolved, e.g. "'same': dim 0 total 3 -> 1 before, 2 after"."""
-    if not (case.is_windowed or case.op == "zero_pad"):
+    if not case.spec.pads:
         return ""
     parts = [f"dim {i}: total {b + a} -> {b} before, {a} after" for i, (b, a) in enumerate(case.pads)]
     return f"{case.padding!r} resolves to " + "; ".join(parts)
@@ -29,61 +27,13 @@ def padding_story(case: Case) -> str:
 
 def shape_story(case: Case) -> list[str]:
     """The output-shape formula per spatial dim, with the case's numbers."""
-    lines = []
-    spatial = case.shape[2:]
-    if case.is_windowed:
-        mode = "ceil" if case.ceil_mode else "floor"
-        rnd = ceil if case.ceil_mode else floor
-        for i, (n, k, s, d, (pb, pa)) in enumerate(zip(spatial, case.kernel, case.strides, case.dilations,
-                                                       case.pads)):
-            raw = rnd((n + pb + pa - d * (k - 1) - 1) / s) + 1
-            line = (f"dim {i}: {mode}((n + pb + pa - d*(k-1) - 1)/s) + 1 = "
-                    f"{mode}(({n} + {pb} + {pa} - {d}*({k}-1) - 1)/{s}) + 1 = {raw}")
-            if case.ceil_mode and (raw - 1) * s >= n + pb:
-                line += f"; the last window would start at {(raw - 1) * s} >= n + pb = {n + pb}, so {raw - 1}"
-            lines.append(line)
-    elif case.op == "zero_pad":
-        lines = [f"dim {i}: pb + n + pa = {pb} + {n} + {pa} = {pb + n + pa}"
-                 for i, (n, (pb, pa)) in enumerate(zip(spatial, case.pads))]
-    elif case.op.startswith("adaptive_"):
-        lines = [f"dim {i}: {n} -> {o} windows, window j spans [floor(j*{n}/{o}), ceil((j+1)*{n}/{o}))"
-                 for i, (n, o) in enumerate(zip(spatial, case.output_size))]
-    elif case.op.startswith("global_"):
-        lines = ["every spatial dim -> 1 (kept)"]
-    return lines
+    return case.spec.shape_story(case)
 
 
-def window_cells(case: Case, index: tuple[int, ...]) -> list[list[int | str]] | None:
+def window_cells(case: Case, index: tuple[int, ...]) -> Cells | None:
     """For output element `index`, per spatial dim, the input cell each window position reads
     (an int), or 'pad' for padding, or 'out' for a ceil-mode overhang beyond the padding."""
-    out_pos = index[2:]
-    spatial = case.shape[2:]
-    if case.op == "im2col":  # index (n, c*K + j, l): the one cell kernel offset j of window l reads
-        offset = np.unravel_index(index[1] % int(np.prod(case.kernel)), case.kernel)
-        out = [reference.output_size(n, k, s, p, d) for n, k, s, p, d in
-               zip(spatial, case.kernel, case.strides, case.pads, case.dilations)]
-        position = np.unravel_index(index[2], out)
-        cells = [int(o * s + j * d - pb) for o, j, s, d, (pb, _) in
-                 zip(position, offset, case.strides, case.dilations, case.pads)]
-        return [[p if 0 <= p < n else "pad"] for p, n in zip(cells, spatial)]
-    if case.is_windowed:
-        dims = []
-        for o, n, k, s, d, (pb, pa) in zip(out_pos, spatial, case.kernel, case.strides, case.dilations,
-                                          case.pads):
-            cells: list[int | str] = []
-            for j in range(k):
-                p = o * s + j * d - pb
-                cells.append(p if 0 <= p < n else ("pad" if -pb <= p < n + pa else "out"))
-            dims.append(cells)
-        return dims
-    if case.op.startswith("adaptive_"):
-        return [list(range((o * n) // m, -((-(o + 1) * n) // m))) for o, n, m in
-                zip(out_pos, spatial, case.output_size)]
-    if case.op == "zero_pad":
-        return [[o - pb if 0 <= o - pb < n else "pad"] for o, n, (pb, _) in zip(out_pos, spatial, case.pads)]
-    if case.op.startswith("global_"):
-        return [list(range(n)) for n in spatial]
-    return None
+    return case.spec.window_cells(case, index)
 
 
 def _fmt(v) -> str:
@@ -96,13 +46,7 @@ def draw_window(case: Case, index: tuple[int, ...]) -> list[str]:
     if dims is None:
         return []
     n, c = index[:2]
-    channels = [c]
-    if case.op == "im2col":
-        channels = [c // int(np.prod(case.kernel))]
-    if case.op == "conv":
-        per_group = case.weight.shape[1]
-        group = c // (case.weight.shape[0] // case.groups)
-        channels = list(range(group * per_group, (group + 1) * per_group))[:2]
+    channels = case.spec.window_channels(case, c)
     dims = [d[:MAX_GRID] for d in dims]
     lines = [f"spatial cells read, per dim: {[_cells_label(d) for d in dims]}"]
     for ch in channels:
@@ -134,6 +78,7 @@ def _grid(plane: np.ndarray, dims: list[list]) -> list[str]:
 
 def array_literal(a: np.ndarray) -> str:
     """Python source rebuilding `a` exactly (float32 values print as the float64 they widen to)."""
+
     def one(v) -> str:
         if a.dtype.kind in "iu":
             return str(int(v))
@@ -178,26 +123,44 @@ def case_lines(case: Case) -> list[str]:
 
 
 def repro_lines(case: Case, target_label: str, program: str) -> list[str]:
-    return (["", "  repro (the reference and the exact program the target ran):"]
-            + ["    " + line for line in repro(case, target_label, program).split("\n")])
+    return ["", "  repro (the reference and the exact program the target ran):"] + [
+        "    " + line for line in repro(case, target_label, program).split("\n")
+    ]
 
 
 def outcome_message(case: Case, target_label: str, what: str, program: str) -> str:
     """A target that raised, crashed or hung on a case the spec accepts."""
-    return "\n".join([f"{case.op} on {target_label} {what} on a valid case", "", *case_lines(case),
-                      *repro_lines(case, target_label, program)])
+    return "\n".join(
+        [
+            f"{case.op} on {target_label} {what} on a valid case",
+            "",
+            *case_lines(case),
+            *repro_lines(case, target_label, program),
+        ]
+    )
 
 
-def failure_message(case: Case, target_label: str, verdict: Verdict, program: str,
-                    headline: str = "does not conform to the spec", history: str | None = None) -> str:
+def failure_message(
+    case: Case,
+    target_label: str,
+    verdict: Verdict,
+    program: str,
+    headline: str = "does not conform to the spec",
+    history: str | None = None,
+) -> str:
     out = [f"{case.op} on {target_label} {headline}", "", *case_lines(case)]
-    out.append(f"  expected shape {tuple(verdict.expected.shape)}, "
-               f"got {None if verdict.actual is None else tuple(verdict.actual.shape)}")
+    out.append(
+        f"  expected shape {tuple(verdict.expected.shape)}, "
+        f"got {None if verdict.actual is None else tuple(verdict.actual.shape)}"
+    )
     if verdict.problem == "claimed_shape":
-        out.append(f"  compute_output_shape claims {verdict.claimed_shape}, but the spec gives "
-                   f"{layout_shape(verdict.expected.shape, case.layout)} in {case.layout} layout")
+        out.append(
+            f"  compute_output_shape claims {verdict.claimed_shape}, but the spec gives "
+            f"{layout_shape(verdict.expected.shape, case.layout)} in {case.layout} layout"
+        )
     elif verdict.problem == "dtype":
-        out.append(f"  dtype    : expected {verdict.expected_dtype}, got {verdict.actual.dtype}")
+        got = None if verdict.actual is None else verdict.actual.dtype
+        out.append(f"  dtype    : expected {verdict.expected_dtype}, got {got}")
     elif verdict.problem == "values":
         out += _value_lines(case, verdict)
     if case.layout != "channels_first":
@@ -209,12 +172,15 @@ def failure_message(case: Case, target_label: str, verdict: Verdict, program: st
 
 
 def _value_lines(case: Case, verdict: Verdict) -> list[str]:
-    differs = verdict.differs
+    differs, actual = verdict.differs, verdict.actual
+    assert differs is not None and actual is not None, "a values verdict carries the mask and the output"
     first = tuple(int(i) for i in np.argwhere(differs)[0])
-    want, got = verdict.expected[first], verdict.actual[first]
+    want, got = verdict.expected[first], actual[first]
     rule = "exact, NaN == NaN" if verdict.bound is None else "per-element fp error bound"
-    lines = [f"  mismatch : {int(differs.sum())} of {differs.size} elements differ ({rule})",
-             f"  first at : {list(first)}: expected {_fmt(want)}, got {_fmt(got)}"]
+    lines = [
+        f"  mismatch : {int(differs.sum())} of {differs.size} elements differ ({rule})",
+        f"  first at : {list(first)}: expected {_fmt(want)}, got {_fmt(got)}",
+    ]
     if verdict.bound is not None:
         diff = abs(float(got) - float(want))
         lines.append(f"             |diff| = {diff:.3g} > bound {float(verdict.bound[first]):.3g}")

@@ -16,45 +16,57 @@ from .ledger import LEDGER
 from .targets import Target, all_targets
 
 CI_EXAMPLES = 200
-_COMMON = dict(
+_COMMON = settings(
     deadline=None,  # the first call of a target imports its framework (seconds)
     print_blob=True,  # every failure prints @reproduce_failure(...)
     phases=[p for p in Phase if p is not Phase.explain],  # its line list points at the suite, not the target
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
 )
-settings.register_profile("ci", max_examples=CI_EXAMPLES, **_COMMON)
-settings.register_profile("dev", max_examples=10, **_COMMON)
-settings.register_profile("thorough", max_examples=10 * CI_EXAMPLES, **_COMMON)
+settings.register_profile("ci", _COMMON, max_examples=CI_EXAMPLES)
+settings.register_profile("dev", _COMMON, max_examples=10)
+settings.register_profile("thorough", _COMMON, max_examples=10 * CI_EXAMPLES)
 
-TARGET_NAMES = ("torch", "keras", "impl")
+TARGET_NAMES = ("torch", "keras", "impl")  # built in; the entry point group `conformance.targets` adds more
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("conformance", "cnn-conformance targets")
-    group.addoption("--frameworks", default=None,
-                    help="comma-separated targets to test: torch,keras,impl (default: every installed one)")
-    group.addoption("--conformance-json", default=None, metavar="PATH",
-                    help="write what the run saw per target, op and parameter class as JSON")
-    group.addoption("--impl", default=None, metavar="MODULE",
-                    help="a module exposing the reference API's names to test as the 'impl' target "
-                         "(default: $CONFORMANCE_IMPL)")
+    group.addoption(
+        "--frameworks",
+        default=None,
+        help="comma-separated targets to test: torch,keras,impl (default: every installed one)",
+    )
+    group.addoption(
+        "--conformance-json",
+        default=None,
+        metavar="PATH",
+        help="write what the run saw per target, op and parameter class as JSON",
+    )
+    group.addoption(
+        "--impl",
+        default=None,
+        metavar="MODULE",
+        help="a module exposing the reference API's names to test as the 'impl' target "
+        "(default: $CONFORMANCE_IMPL)",
+    )
 
 
 def pytest_configure(config):
-    for name in TARGET_NAMES:
+    impl = config.getoption("impl") or os.environ.get("CONFORMANCE_IMPL") or None
+    targets = all_targets(impl)
+    known = tuple(dict.fromkeys([*TARGET_NAMES, *(t.name for t in targets)]))
+    for name in known:
         config.addinivalue_line("markers", f"{name}: conformance checks against the {name} target")
     config.addinivalue_line("markers", "op(name): the op a conformance test checks (parametrizes `target`)")
     if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile("ci")
-    impl = config.getoption("impl") or os.environ.get("CONFORMANCE_IMPL") or None
     wanted = config.getoption("frameworks")
     names = [n.strip() for n in wanted.split(",") if n.strip()] if wanted else None
-    unknown = sorted(set(names or ()) - set(TARGET_NAMES))
+    unknown = sorted(set(names or ()) - set(known))
     if unknown:
-        raise pytest.UsageError(f"--frameworks: unknown target(s) {unknown}; choose from {TARGET_NAMES}")
+        raise pytest.UsageError(f"--frameworks: unknown target(s) {unknown}; choose from {known}")
     if names and "impl" in names and not impl:
         raise pytest.UsageError("--frameworks impl needs --impl MODULE (or CONFORMANCE_IMPL)")
-    targets = all_targets(impl)
     config.stash[TARGETS] = [t for t in targets if names is None or t.name in names]
 
 

@@ -107,11 +107,11 @@ def divergence_records(ids: Iterable[str] = (), target_names: Iterable[str] = ()
     import numpy as np
 
     from .cases import reference_output
-    from .divergences import REGISTRY
+    from .divergences import registry
 
     ids, names = set(ids), set(target_names)
     out = {}
-    for d in sorted(REGISTRY, key=lambda d: (d.target, d.ops, d.id)):
+    for d in sorted(registry(), key=lambda d: (d.target, d.ops, d.id)):
         if d.id not in ids and d.target not in names:
             continue
         record = {"id": d.id, "target": d.target, "requires": dict(d.requires), "op": ", ".join(d.ops),
@@ -129,7 +129,7 @@ def divergence_records(ids: Iterable[str] = (), target_names: Iterable[str] = ()
 
             record["example"] = {"case": example.describe(), "x": show(example.x), "spec": show(spec),
                                  "target": show(predicted)}
-        except Exception as exc:  # noqa: BLE001 - an example that fails to evaluate must not sink the report
+        except Exception as exc:  # an example that fails to evaluate must not sink the report
             record["example"] = {"error": f"{type(exc).__name__}: {exc}"}
         out[d.id] = record
     return out
@@ -202,14 +202,15 @@ def build_report(ledger: dict, junit: list[dict] | None = None, *, env: dict | N
         cell(skip["target"], skip["op"])["skip_reason"] = skip["reason"]
 
     # JUnit: test outcomes per cell (a test can fail outside check_case, e.g. while drawing a case).
-    by_name = {}
+    by_name: dict[str, str] = {}
     for label, target in targets.items():
         by_name.setdefault(target["name"], label)
     other_tests = []
     for test in junit:
         match = MATRIX_TEST.match(test["name"])
         label = by_name.get(match["target"]) if match else None
-        if label is not None and (match["op"] in targets[label]["ops"] or test["outcome"] != "skipped"):
+        if (match is not None and label is not None
+                and (match["op"] in targets[label]["ops"] or test["outcome"] != "skipped")):
             c = cell(label, match["op"])
             c["tests"].append({k: v for k, v in test.items() if k != "details"})
             if test["outcome"] in ("failed", "error"):
@@ -220,7 +221,7 @@ def build_report(ledger: dict, junit: list[dict] | None = None, *, env: dict | N
     for target in targets.values():
         for c in target["ops"].values():
             c["param_classes"].sort(key=lambda pc: (STATUSES.index(pc["status"]), pc["param_class"]))
-            total = Counter()
+            total: Counter[str] = Counter()
             for pc in c["param_classes"]:
                 total.update(pc["counts"])
             c["counts"] = {k: total[k] for k in COUNT_KEYS if total[k]}
@@ -286,7 +287,12 @@ def _cell_summary(targets: Iterable[dict]) -> dict:
 def merge_reports(reports: list[dict], names: list[str] | None = None) -> dict:
     """One versions x ops matrix from several runs' reports: a column per (run, target)."""
     names = names or [f"run{i + 1}" for i in range(len(reports))]
-    columns, used, spec, divergences, other_tests, sources = [], set(), {}, {}, [], []
+    columns: list[dict] = []
+    used: set[str] = set()
+    spec: dict[str, dict] = {}
+    divergences: dict[str, dict] = {}
+    other_tests: list[dict] = []
+    sources: list[dict[str, Any]] = []
     for report, name in zip(reports, names):
         env_name = (report.get("env") or {}).get("name") or name
         sources.append({"name": env_name, "source": name, "env": report.get("env"),
@@ -303,7 +309,8 @@ def merge_reports(reports: list[dict], names: list[str] | None = None) -> dict:
         other_tests += [dict(t, env=env_name) for t in report.get("other_tests", [])]
     labels = Counter(c["label"] for c in columns)
     for column in columns:  # same label from two runs (the same versions twice): tell them apart by env
-        column["title"] = column["label"] if labels[column["label"]] == 1 else f"{column['label']} [{column['env']}]"
+        label = column["label"]
+        column["title"] = label if labels[label] == 1 else f"{label} [{column['env']}]"
     ops = op_order({op for c in columns for op in c["ops"]})
     codes = [s["exit_code"] for s in sources if s["exit_code"] is not None]
     return {
@@ -320,7 +327,8 @@ def merge_reports(reports: list[dict], names: list[str] | None = None) -> dict:
         "targets": columns,
         "other_tests": other_tests,
         "spec": {op: spec[op] for op in op_order(spec)},
-        "divergences": dict(sorted(divergences.items(), key=lambda kv: (kv[1]["target"], kv[1]["op"], kv[0]))),
+        "divergences": dict(sorted(divergences.items(),
+                                   key=lambda kv: (kv[1]["target"], kv[1]["op"], kv[0]))),
         "summary": _cell_summary(columns),
     }
 
@@ -367,9 +375,10 @@ def render_markdown(report: dict) -> str:
     out += _header_lines(report, markdown=True)
     out += ["", "| status | meaning |", "|---|---|"]
     out += [f"| {sym} {text} | {meaning} |" for sym, text, meaning in STATUS_TEXT.values()]
-    out += ["", "## Matrix", "", ("Rows are ops, columns are targets; each cell gives the status and the examples "
-                                  "run (ok = passed, div = matched a recorded divergence, n/e = not expressible "
-                                  "on the target)."), ""]
+    out += ["", "## Matrix", "",
+            ("Rows are ops, columns are targets; each cell gives the status and the examples "
+             "run (ok = passed, div = matched a recorded divergence, n/e = not expressible "
+             "on the target)."), ""]
     out.append("| op | " + " | ".join(_md_escape(title_of(t)) for t in targets) + " |")
     out.append("|---|" + "---|" * len(targets))
     for op in ops:
@@ -389,9 +398,10 @@ def render_markdown(report: dict) -> str:
     failures = list(_failures(report))
     if failures:
         out += ["", "## Failures", ""]
-        for target, op, i, pc in failures:
+        for target, op, _i, pc in failures:
             f = pc["failure"]
-            out += [f"### `{op}` on {title_of(target)}: {pc['param_class']}" + (" (shrunk case)" if f.get("shrunk") else ""),
+            out += [f"### `{op}` on {title_of(target)}: {pc['param_class']}"
+                    + (" (shrunk case)" if f.get("shrunk") else ""),
                     ""]
             if f.get("case"):
                 out += [f"case: `{f['case']}`", ""]
@@ -404,8 +414,9 @@ def render_markdown(report: dict) -> str:
         out += ["", "## Recorded divergences", ""]
         for d in report["divergences"].values():
             requires = ", ".join(f"{k} {v}" for k, v in d["requires"].items())
-            out += [f"### `{d['id']}`", "", f"- **target**: {d['target']} ({requires})", f"- **op**: `{d['op']}`",
-                    f"- **when**: {d['when']}", f"- **spec**: {d['spec']}", f"- **instead**: {d['behaviour']}"]
+            out += [f"### `{d['id']}`", "", f"- **target**: {d['target']} ({requires})",
+                    f"- **op**: `{d['op']}`", f"- **when**: {d['when']}", f"- **spec**: {d['spec']}",
+                    f"- **instead**: {d['behaviour']}"]
             if d.get("link"):
                 out.append(f"- **upstream**: {d['link']}")
             seen = [title_of(t) for t in targets if _hit(t, d)]
@@ -490,7 +501,8 @@ def _header_lines(report: dict, *, markdown: bool) -> list[str]:
         env = report.get("env") or {}
         if env:
             lines.append(f"Environment: {env.get('name') or '-'}, Python {env.get('python', '?')}, "
-                         f"{env.get('platform', '?')}" + (f", {env['wall_s']:.1f} s wall." if env.get("wall_s") else "."))
+                         f"{env.get('platform', '?')}"
+                         + (f", {env['wall_s']:.1f} s wall." if env.get("wall_s") else "."))
         if report.get("command"):
             lines.append(f"Command: `{shlex.join(report['command'])}`")
     return lines if not markdown else [line if line.startswith("- ") else line + "  " for line in lines]
@@ -501,43 +513,54 @@ def _header_lines(report: dict, *, markdown: bool) -> list[str]:
 CSS = """
 :root { --ink:#1d2433; --muted:#5b6475; --line:#d5d9e2; --bg:#f6f7f9;
   --passed:#1f7a3a; --passed-bg:#dcf2e1; --diverged:#8a5a00; --diverged-bg:#ffe7ad;
-  --failed:#a4161a; --failed-bg:#fbd3d3; --ne:#4b4f7a; --ne-bg:#e3e5f3; --skipped:#6b7280; --skipped-bg:#eeeff1; }
+  --failed:#a4161a; --failed-bg:#fbd3d3; --ne:#4b4f7a; --ne-bg:#e3e5f3;
+  --skipped:#6b7280; --skipped-bg:#eeeff1; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink);
-  background: var(--bg); }
+body { margin: 0; font: 14px/1.45 "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif;
+  color: var(--ink); background: var(--bg); }
 main { max-width: 1500px; margin: 0 auto; padding: 20px 28px 60px; }
-h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 34px 0 10px; border-bottom: 2px solid var(--line);
-  padding-bottom: 4px; } h3 { font-size: 16px; margin: 8px 0 6px; } h3 code, h4 code { font-size: inherit; } h4 { font-size: 14px; margin: 14px 0 4px; }
-a { color: #1f4fa8; } code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 34px 0 10px; border-bottom: 2px solid var(--line);
+  padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 8px 0 6px; } h3 code, h4 code { font-size: inherit; }
+h4 { font-size: 14px; margin: 14px 0 4px; }
+a { color: #1f4fa8; }
+code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 .meta { color: var(--muted); margin: 0 0 2px; } .meta code { color: var(--ink); }
 .banner { display: inline-block; padding: 4px 10px; border-radius: 4px; font-weight: 600; }
-.banner.ok { background: var(--passed-bg); color: var(--passed); } .banner.bad { background: var(--failed-bg); color: var(--failed); }
-.legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 10px 0 8px; padding: 8px 12px; background: #fff;
-  border: 1px solid var(--line); border-radius: 6px; font-size: 12.5px; }
+.banner.ok { background: var(--passed-bg); color: var(--passed); }
+.banner.bad { background: var(--failed-bg); color: var(--failed); }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 10px 0 8px; padding: 8px 12px;
+  background: #fff; border: 1px solid var(--line); border-radius: 6px; font-size: 12.5px; }
 .legend span.item { display: inline-flex; align-items: center; gap: 6px; color: var(--muted); }
 .legend span.note { flex-basis: 100%; font-size: 12px; }
 .topline { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 18px; margin: 6px 0; }
 ul.meta { margin: 2px 0 4px; padding-left: 20px; color: var(--muted); }
-.chip { display: inline-block; min-width: 22px; padding: 1px 7px; border-radius: 4px; font-weight: 700; text-align: center; }
+.chip { display: inline-block; min-width: 22px; padding: 1px 7px; border-radius: 4px; font-weight: 700;
+  text-align: center; }
 .st-passed { background: var(--passed-bg); } .st-passed .status, .chip.st-passed { color: var(--passed); }
-.st-diverged { background: var(--diverged-bg); } .st-diverged .status, .chip.st-diverged { color: var(--diverged); }
+.st-diverged { background: var(--diverged-bg); }
+.st-diverged .status, .chip.st-diverged { color: var(--diverged); }
 .st-failed { background: var(--failed-bg); } .st-failed .status, .chip.st-failed { color: var(--failed); }
-.st-not_expressible { background: var(--ne-bg); } .st-not_expressible .status, .chip.st-not_expressible { color: var(--ne); }
-.st-skipped { background: repeating-linear-gradient(135deg, var(--skipped-bg) 0 6px, #f7f7f8 6px 12px); }
+.st-not_expressible { background: var(--ne-bg); }
+.st-not_expressible .status, .chip.st-not_expressible { color: var(--ne); }
+.st-skipped { background: repeating-linear-gradient(135deg, var(--skipped-bg) 0 6px,
+  #f7f7f8 6px 12px); }
 .st-skipped .status, .chip.st-skipped { color: var(--skipped); }
 .st-not_run { background: #fff; } .st-not_run .status, .chip.st-not_run { color: #9aa0aa; }
 .chip.st-skipped { background: var(--skipped-bg); }
 .chip.st-not_run { border: 1px dashed #c4c8d0; }
 .matrix-wrap { overflow-x: auto; }
 table.matrix { border-collapse: separate; border-spacing: 3px; table-layout: fixed; min-width: 700px; }
-table.matrix th { font-weight: 600; text-align: left; vertical-align: bottom; padding: 6px 8px; background: #fff;
-  border: 1px solid var(--line); border-radius: 4px; }
+table.matrix th { font-weight: 600; text-align: left; vertical-align: bottom; padding: 6px 8px;
+  background: #fff; border: 1px solid var(--line); border-radius: 4px; }
 table.matrix th .env { display: block; font-weight: 400; color: var(--muted); font-size: 12px; }
 table.matrix th.op { vertical-align: middle; }
 table.matrix th .envname::before { content: "run: "; }
 table.matrix th.op a { text-decoration: none; font-family: "DejaVu Sans Mono", monospace; }
 table.matrix th.op .doc { display: block; font-weight: 400; color: var(--muted); font-size: 11.5px; }
-table.matrix td { position: relative; padding: 5px 38px 5px 8px; vertical-align: top; border-radius: 4px; border: 1px solid rgba(0,0,0,.06); }
+table.matrix td { position: relative; padding: 5px 38px 5px 8px; vertical-align: top; border-radius: 4px;
+  border: 1px solid rgba(0,0,0,.06); }
 td .head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 10px; }
 td .status { font-weight: 700; text-decoration: none; }
 td .status:hover { text-decoration: underline; }
@@ -548,20 +571,21 @@ td .links { font-size: 11.5px; margin-top: 2px; display: flex; flex-wrap: wrap; 
 td .links a { white-space: nowrap; }
 td .links a.repro { color: var(--failed); font-weight: 700; }
 td .links a.div { white-space: normal; }
-section.block { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; margin: 10px 0; }
+section.block { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px;
+  margin: 10px 0; }
 section.block.cell { padding: 4px 12px; margin: 6px 0; }
 section.block.cell h4 { margin: 4px 0; }
 section.block:target, section.block.cell { padding: 4px 12px; margin: 6px 0; }
 section.block.cell h4 { margin: 4px 0; }
 section.block:target h3 { outline: 3px solid #f2c94c; }
-pre { background: #f3f4f7; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px; overflow-x: auto;
-  white-space: pre-wrap; word-break: break-word; margin: 6px 0; }
+pre { background: #f3f4f7; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px;
+  overflow-x: auto; white-space: pre-wrap; word-break: break-word; margin: 6px 0; }
 pre.repro { background: #fff8f8; border-color: #f0c2c2; }
 dl.div { display: grid; grid-template-columns: 110px 1fr; gap: 3px 12px; margin: 6px 0; }
 dl.div dt { color: var(--muted); } dl.div dd { margin: 0; }
 table.pcs { border-collapse: collapse; margin: 6px 0 10px; width: 100%; }
-table.pcs th, table.pcs td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top;
-  font-size: 12.5px; }
+table.pcs th, table.pcs td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left;
+  vertical-align: top; font-size: 12.5px; }
 table.pcs td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 details > summary { cursor: pointer; color: var(--muted); }
 .toc { color: var(--muted); } .toc a { margin-right: 12px; }
@@ -576,8 +600,8 @@ def _e(text: Any) -> str:
 def render_html(report: dict) -> str:
     targets, ops = report["targets"], report["ops"]
     failures = list(_failures(report))
-    first_repro = {}
-    for target, op, i, pc in failures:
+    first_repro: dict[tuple[str, str], str] = {}
+    for target, op, i, _pc in failures:
         first_repro.setdefault((target["id"], op), repro_anchor(target, op, i))
     h: list[str] = []
     title = "Conformance report" + (" (merged)" if report["kind"] == "merged" else "")
@@ -606,16 +630,19 @@ def render_html(report: dict) -> str:
     # Legend and matrix
     h.append('<div class="legend" id="matrix">')
     for status, (sym, text, meaning) in STATUS_TEXT.items():
-        h.append(f'<span class="item"><span class="chip st-{status}">{sym} {_e(text)}</span>{_e(meaning)}</span>')
+        h.append(f'<span class="item"><span class="chip st-{status}">{sym} {_e(text)}</span>'
+                 f'{_e(meaning)}</span>')
     h.append('<span class="item note">examples per cell: ok = passed, div = matched a recorded divergence, '
              'n/e = not expressible, fail = failed (hypothesis counts every example it ran, shrinking '
              'included). Click a status for its parameter classes.</span></div>')
     width = 170 + 360 * len(targets)
     h.append(f'<div class="matrix-wrap"><table class="matrix" style="width: min(100%, {width}px)"><colgroup>'
-             '<col style="width: 170px">' + "<col>" * len(targets) + '</colgroup><thead><tr><th class="op">op</th>')
+             '<col style="width: 170px">' + "<col>" * len(targets)
+             + '</colgroup><thead><tr><th class="op">op</th>')
     for t in targets:
         versions = ", ".join(f"{k} {v}" for k, v in t.get("versions", {}).items())
-        env = f'<span class="env envname">{_e(t["env"])}</span>' if report["kind"] == "merged" and t.get("env") else ""
+        merged_env = report["kind"] == "merged" and t.get("env")
+        env = f'<span class="env envname">{_e(t["env"])}</span>' if merged_env else ""
         hidden = all(f"{k} {v}" in t["label"] or v in t["label"] for k, v in t.get("versions", {}).items())
         sub = f'<span class="env">{_e(versions)}</span>' if versions and not hidden else ""
         missing = "" if t.get("installed", True) else '<span class="env">not installed</span>'
@@ -639,8 +666,9 @@ def render_html(report: dict) -> str:
     for target, op, i, pc in failures:
         f = pc["failure"]
         anchor = repro_anchor(target, op, i)
+        shrunk = " (the shrunk case hypothesis reported)" if f.get("shrunk") else ""
         h.append(f'<section class="block" id="{anchor}"><h3><code>{_e(op)}</code> on {_e(title_of(target))}: '
-                 f'{_e(pc["param_class"])}{" (the shrunk case hypothesis reported)" if f.get("shrunk") else ""}</h3>')
+                 f'{_e(pc["param_class"])}{shrunk}</h3>')
         if f.get("case"):
             h.append(f"<p>case: <code>{_e(f['case'])}</code></p>")
         hints = f.get("hypothesis") or {}
@@ -661,14 +689,16 @@ def render_html(report: dict) -> str:
     for d in report["divergences"].values():
         seen = [t for t in targets if _hit(t, d)]
         requires = ", ".join(f"{k} {v}" for k, v in d["requires"].items())
-        h.append(f'<section class="block" id="div-{slug(d["id"])}"><h3><code>{_e(d["id"])}</code></h3><dl class="div">'
+        h.append(f'<section class="block" id="div-{slug(d["id"])}"><h3><code>{_e(d["id"])}</code></h3>'
+                 '<dl class="div">'
                  f"<dt>target</dt><dd>{_e(d['target'])} ({_e(requires)})</dd>"
                  f'<dt>op</dt><dd>{", ".join(_spec_link(op, report) for op in d.get("ops", [d["op"]]))}</dd>'
                  f"<dt>when</dt><dd>{_e(d['when'])}</dd><dt>spec</dt><dd>{_e(d['spec'])}</dd>"
                  f"<dt>instead</dt><dd>{_e(d['behaviour'])}</dd>")
         if d.get("link"):
             h.append(f'<dt>upstream</dt><dd>{_linkify(d["link"])}</dd>')
-        h.append(f"<dt>seen on</dt><dd>{_e(', '.join(title_of(t) for t in seen)) or 'not hit by any example in this run'}</dd>")
+        seen_on = _e(", ".join(title_of(t) for t in seen)) or "not hit by any example in this run"
+        h.append(f"<dt>seen on</dt><dd>{seen_on}</dd>")
         ex = d.get("example") or {}
         if ex.get("case"):
             h.append(f"<dt>example</dt><dd><code>{_e(ex['case'])}</code><pre>x        = {_e(ex['x'])}\n"
@@ -694,20 +724,21 @@ def render_html(report: dict) -> str:
     else:
         h.append('<table class="pcs"><tr><th>test</th><th>outcome</th><th>message</th></tr>')
         for t in other:
-            status = {"passed": "passed", "failed": "failed", "error": "failed", "skipped": "skipped"}[t["outcome"]]
+            status = {"passed": "passed", "failed": "failed", "error": "failed",
+                      "skipped": "skipped"}[t["outcome"]]
             name = f"{t['classname']}::{t['name']}" + (f" [{t['env']}]" if t.get("env") else "")
             m = re.match(r"test_divergence_example\[(.+)\]", t["name"])
             if m and m[1] in report["divergences"]:
                 name = f'<a href="#div-{slug(m[1])}">{_e(name)}</a>'
             else:
                 name = _e(name)
-            h.append(f'<tr><td><code>{name}</code></td><td><span class="chip st-{status}">{_e(t["outcome"])}</span>'
-                     f"</td><td>{_e(_first_line(t.get('message')))}</td></tr>")
+            h.append(f'<tr><td><code>{name}</code></td><td><span class="chip st-{status}">'
+                     f'{_e(t["outcome"])}</span></td><td>{_e(_first_line(t.get("message")))}</td></tr>')
         h.append("</table>")
 
     # Spec clauses
-    h.append('<h2 id="spec">Spec clauses</h2><p class="small">The reference functions\' docstrings are the spec '
-             "(<code>reference/</code>).</p>")
+    h.append('<h2 id="spec">Spec clauses</h2><p class="small">The reference functions\' docstrings are '
+             "the spec (<code>reference/</code>).</p>")
     for op in ops:
         spec = report["spec"].get(op)
         if not spec:
@@ -745,9 +776,11 @@ def _html_cell(report: dict, t: dict, op: str, c: dict | None, repro: str | None
     status = c["status"]
     sym, text, _ = STATUS_TEXT[status]
     cell_anchor = f"cell-{t['id']}-{slug(op)}"
-    parts = [f'<td class="st-{status}"><div class="head"><a class="status" href="#{cell_anchor}">{sym} {_e(text)}</a>']
+    parts = [f'<td class="st-{status}"><div class="head">'
+             f'<a class="status" href="#{cell_anchor}">{sym} {_e(text)}</a>']
     if c["examples"]:
-        parts.append(f'<span class="counts">{c["examples"]} ex: {_e(counts_text(c["counts"], short=True))}</span>')
+        parts.append(f'<span class="counts">{c["examples"]} ex: '
+                     f'{_e(counts_text(c["counts"], short=True))}</span>')
     if c.get("skip_reason") and not c["examples"]:
         parts.append(f'<span class="reason">{_e(short_reason(c["skip_reason"], t))}</span>')
     if op in report["spec"]:
@@ -778,7 +811,9 @@ def short_reason(reason: str, target: dict) -> str:
 def _html_details(report: dict, t: dict, op: str, c: dict) -> str:
     sym, text, _ = STATUS_TEXT[c["status"]]
     anchor = f"cell-{t['id']}-{slug(op)}"
-    head = f"{sym} {text}" + (f": {c['examples']} examples ({counts_text(c['counts'])})" if c["examples"] else "")
+    head = f"{sym} {text}"
+    if c["examples"]:
+        head += f": {c['examples']} examples ({counts_text(c['counts'])})"
     if c.get("skip_reason") and not c["examples"]:
         head += f": {short_reason(c['skip_reason'], t)}"
     out = [(f'<section class="block cell" id="{anchor}"><h4>{_e(title_of(t))} '
@@ -786,19 +821,21 @@ def _html_details(report: dict, t: dict, op: str, c: dict) -> str:
     if c["param_classes"]:
         is_open = " open" if c["status"] in ("failed", "diverged") else ""
         out.append(f"<details{is_open}><summary>{len(c['param_classes'])} parameter classes</summary>"
-                   '<table class="pcs"><tr><th>parameter class</th><th>status</th><th>passed</th><th>diverged</th>'
-                   "<th>not expr.</th><th>failed</th><th>notes</th></tr>")
+                   '<table class="pcs"><tr><th>parameter class</th><th>status</th><th>passed</th>'
+                   "<th>diverged</th><th>not expr.</th><th>failed</th><th>notes</th></tr>")
         failing = [pc for pc in c["param_classes"] if pc.get("failure")]
         failing.sort(key=lambda pc: not pc["failure"].get("shrunk"))
         repro_of = {id(pc): repro_anchor(t, op, i) for i, pc in enumerate(failing)}
         for pc in c["param_classes"]:
             notes = []
             for d in pc["divergences"]:
-                notes.append(f'<a href="#div-{slug(d)}">⚑ {_e(d)}</a>' if d in report["divergences"] else _e(d))
+                notes.append(f'<a href="#div-{slug(d)}">⚑ {_e(d)}</a>' if d in report["divergences"]
+                             else _e(d))
             for reason, n in pc["not_expressible_reasons"].items():
                 notes.append(f"{_e(reason)} (×{n})")
             if id(pc) in repro_of:
-                notes.append(f'<a href="#{repro_of[id(pc)]}">repro</a>: <code>{_e(pc["failure"].get("case") or "")}</code>')
+                notes.append(f'<a href="#{repro_of[id(pc)]}">repro</a>: '
+                             f'<code>{_e(pc["failure"].get("case") or "")}</code>')
             nums = "".join(f'<td class="num">{pc["counts"].get(k, "") or ""}</td>' for k in COUNT_KEYS)
             out.append(f"<tr><td>{_e(pc['param_class'])}</td><td><span class=\"chip st-{pc['status']}\">"
                        f"{STATUS_TEXT[pc['status']][0]} {_e(STATUS_TEXT[pc['status']][1])}</span></td>{nums}"
@@ -852,6 +889,8 @@ def stream(proc: subprocess.Popen, start: float, out=None) -> None:
     out = out or sys.stdout
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     pending, at_line_start = "", True
+    if proc.stdout is None:
+        raise ValueError("stream: the process must be started with stdout=subprocess.PIPE")
     fd = proc.stdout.fileno()
     while True:
         chunk = os.read(fd, 4096)
@@ -894,7 +933,8 @@ def run(out: str | Path, pytest_args: list[str]) -> int:
         code = proc.wait()
     wall = time.monotonic() - start
     if not ledger_path.exists():
-        print(f"conformance report: pytest exited {code} without writing {ledger_path}; no report", flush=True)
+        print(f"conformance report: pytest exited {code} without writing {ledger_path}; no report",
+              flush=True)
         return code or 1
     ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
     env_info = {"name": os.environ.get("CONFORMANCE_ENV") or os.environ.get("TOX_ENV_NAME") or out.name,
@@ -910,7 +950,8 @@ def run(out: str | Path, pytest_args: list[str]) -> int:
 
 def merge(directories: list[str], out: str | Path) -> int:
     reports = [report_from_dir(d) for d in directories]
-    merged = merge_reports(reports, [Path(d).name if Path(d).is_dir() else Path(d).parent.name for d in directories])
+    names = [Path(d).name if Path(d).is_dir() else Path(d).parent.name for d in directories]
+    merged = merge_reports(reports, names)
     for path in write_report(merged, out):
         print(f"conformance report: wrote {path}", flush=True)
     print(f"conformance report: merged {len(reports)} runs, {len(merged['targets'])} columns: "

@@ -13,7 +13,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from .cases import Case, reference_output
-from .targets import Capabilities
+from .targets.capabilities import Capabilities
 
 UNRESTRICTED = Capabilities(dtypes=("float32", "float64"), layouts=("channels_first",))
 VALUE_KINDS = ("normal", "integers", "negative", "nan_inf")
@@ -95,8 +95,10 @@ def padding_forms(draw, caps: Capabilities, rank: int, kernel, dilation, allow_s
     if form == "ints":
         return tuple(draw(st.integers(0, lim), label=f"padding[{i}]") for i, lim in enumerate(limits))
     return tuple(
-        (draw(st.integers(0, MAX_PAD), label=f"pad before[{i}]"), draw(st.integers(0, MAX_PAD),
-                                                                       label=f"pad after[{i}]"))
+        (
+            draw(st.integers(0, MAX_PAD), label=f"pad before[{i}]"),
+            draw(st.integers(0, MAX_PAD), label=f"pad after[{i}]"),
+        )
         for i in range(rank)
     )
 
@@ -124,20 +126,26 @@ def pool_cases(draw, op: str, caps: Capabilities) -> Case:
     dilation = _per_dim(draw, rank, 1, 3, "dilation") if caps.dilation else (1,) * rank
     within_input = caps.kernel_within_input_3d and rank == 3
     kernel = tuple(
-        draw(st.integers(1, n if within_input else max(1, (n + 2 * MAX_PAD - 1) // d + 1)), label=f"kernel[{i}]")
+        draw(
+            st.integers(1, n if within_input else max(1, (n + 2 * MAX_PAD - 1) // d + 1)),
+            label=f"kernel[{i}]",
+        )
         for i, (n, d) in enumerate(zip(shape[2:], dilation))
     )
     stride = _per_dim(draw, rank, 1, 4, "stride")
     padding = draw(padding_forms(caps, rank, kernel, dilation), label="padding")
     ceil_mode = draw(st.booleans(), label="ceil_mode") if caps.ceil_mode else False
-    params = dict(kernel_size=kernel, stride=stride, padding=padding, ceil_mode=ceil_mode)
+    params = {"kernel_size": kernel, "stride": stride, "padding": padding, "ceil_mode": ceil_mode}
     if any(d > 1 for d in dilation):
         params["dilation"] = dilation
     if op == "avg_pool":
-        params["count_include_pad"] = draw(st.booleans(), label="count_include_pad") \
-            if caps.count_include_pad else False
-        if rank in caps.divisor_override_ranks and draw(st.integers(0, 4),
-                                                        label="use divisor_override (1 in 5)") == 0:
+        params["count_include_pad"] = (
+            draw(st.booleans(), label="count_include_pad") if caps.count_include_pad else False
+        )
+        if (
+            rank in caps.divisor_override_ranks
+            and draw(st.integers(0, 4), label="use divisor_override (1 in 5)") == 0
+        ):
             params["divisor_override"] = draw(st.integers(1, 9), label="divisor_override")
     if op == "lp_pool":
         params["norm_type"] = draw(st.sampled_from([1.0, 2.0, 3.0, 1.5]), label="norm_type")
@@ -173,44 +181,27 @@ def zero_pad_cases(draw, caps: Capabilities) -> Case:
     caps = _restricted(draw, caps)
     rank = draw(st.sampled_from(caps.ranks), label="rank")
     shape = draw(batch_and_spatial(rank), label="shape")
-    padding = draw(padding_forms(Capabilities(padding="any"), rank, (1,) * rank, (1,) * rank,
-                                 allow_same=False), label="padding")
+    padding = draw(
+        padding_forms(Capabilities(padding="any"), rank, (1,) * rank, (1,) * rank, allow_same=False),
+        label="padding",
+    )
     x = draw(input_arrays(shape, caps.dtypes), label="x")
     return Case("zero_pad", x, padding=padding, layout=draw(st.sampled_from(caps.layouts), label="layout"))
-
-
-def cases_for(op: str, caps: Capabilities):
-    if op in ("max_pool", "avg_pool", "lp_pool", "sum_pool"):
-        return pool_cases(op, caps)
-    if op.startswith("adaptive_"):
-        return adaptive_cases(op, caps)
-    if op.startswith("global_"):
-        return global_cases(op, caps)
-    if op == "zero_pad":
-        return zero_pad_cases(caps)
-    if op == "conv":
-        return conv_cases(caps)
-    if op == "im2col":
-        return im2col_cases(caps)
-    if op == "dense":
-        return dense_cases(caps)
-    if op in ACTIVATIONS:
-        return activation_cases(op, caps)
-    raise ValueError(f"no case strategy for {op}")
 
 
 @st.composite
 def output_size_args(draw) -> dict:
     """Arguments of reference.output_size, valid or not (the formula's error is part of the spec)."""
-    return dict(
-        size=draw(st.integers(0, 20), label="size"),
-        kernel_size=draw(st.integers(1, 8), label="kernel_size"),
-        stride=draw(st.integers(1, 5), label="stride"),
-        padding=draw(st.one_of(st.integers(0, 4), st.tuples(st.integers(0, 4), st.integers(0, 4))),
-                     label="padding"),
-        dilation=draw(st.integers(1, 3), label="dilation"),
-        ceil_mode=draw(st.booleans(), label="ceil_mode"),
-    )
+    return {
+        "size": draw(st.integers(0, 20), label="size"),
+        "kernel_size": draw(st.integers(1, 8), label="kernel_size"),
+        "stride": draw(st.integers(1, 5), label="stride"),
+        "padding": draw(
+            st.one_of(st.integers(0, 4), st.tuples(st.integers(0, 4), st.integers(0, 4))), label="padding"
+        ),
+        "dilation": draw(st.integers(1, 3), label="dilation"),
+        "ceil_mode": draw(st.booleans(), label="ceil_mode"),
+    }
 
 
 # --- conv, im2col, dense and activations -----------------------------------------------------------
@@ -245,8 +236,10 @@ def conv_padding(draw, caps: Capabilities, rank: int) -> object:
     if form == "ints":
         return tuple(draw(st.integers(0, MAX_PAD), label=f"padding[{i}]") for i in range(rank))
     return tuple(
-        (draw(st.integers(0, MAX_PAD), label=f"pad before[{i}]"),
-         draw(st.integers(0, MAX_PAD), label=f"pad after[{i}]"))
+        (
+            draw(st.integers(0, MAX_PAD), label=f"pad before[{i}]"),
+            draw(st.integers(0, MAX_PAD), label=f"pad after[{i}]"),
+        )
         for i in range(rank)
     )
 
@@ -262,8 +255,10 @@ def conv_geometry(draw, caps: Capabilities, rank: int, spatial: tuple[int, ...])
         else:
             stride = (1,) * rank
     kernel = tuple(
-        draw(st.integers(1, max(1, min(CONV_MAX_KERNEL[rank], (n + 2 * MAX_PAD - 1) // d + 1))),
-             label=f"kernel[{i}]")
+        draw(
+            st.integers(1, max(1, min(CONV_MAX_KERNEL[rank], (n + 2 * MAX_PAD - 1) // d + 1))),
+            label=f"kernel[{i}]",
+        )
         for i, (n, d) in enumerate(zip(spatial, dilation))
     )
     padding = draw(conv_padding(caps, rank), label="padding")
@@ -285,8 +280,9 @@ def conv_cases(draw, caps: Capabilities) -> Case:
     caps = _restricted(draw, caps)
     rank = draw(st.sampled_from(caps.ranks), label="rank")
     n = draw(st.integers(1, 3), label="batch")
-    grouping = draw(st.sampled_from(["single", "grouped", "depthwise"] if caps.groups else ["single"]),
-                    label="grouping")
+    grouping = draw(
+        st.sampled_from(["single", "grouped", "depthwise"] if caps.groups else ["single"]), label="grouping"
+    )
     if grouping == "single":
         groups, c_in, c_out = 1, draw(st.integers(1, 4), label="C_in"), draw(st.integers(1, 4), label="C_out")
     elif grouping == "grouped":
@@ -301,8 +297,12 @@ def conv_cases(draw, caps: Capabilities) -> Case:
     x = draw(input_arrays((n, c_in, *spatial), caps.dtypes), label="x")
     dtype = x.dtype.name
     w_kind = draw(st.sampled_from(WEIGHT_KINDS), label="weight kind")
-    weight = make_values(w_kind, draw(st.integers(0, 2**16), label="weight seed"),
-                         (c_out, c_in // groups, *geo.pop("kernel")), dtype)
+    weight = make_values(
+        w_kind,
+        draw(st.integers(0, 2**16), label="weight seed"),
+        (c_out, c_in // groups, *geo.pop("kernel")),
+        dtype,
+    )
     bias = None
     if draw(st.booleans(), label="bias"):
         bias = make_values(w_kind, draw(st.integers(0, 2**16), label="bias seed"), (c_out,), dtype)
@@ -321,8 +321,13 @@ def im2col_cases(draw, caps: Capabilities) -> Case:
     spatial = draw(_spatial(rank), label="spatial")
     geo = draw(conv_geometry(caps, rank, spatial), label="geometry")
     x = draw(input_arrays((n, c, *spatial), caps.dtypes), label="x")
-    case = Case("im2col", x, kernel_size=geo.pop("kernel"), layout=draw(st.sampled_from(caps.layouts),
-                                                                          label="layout"), **geo)
+    case = Case(
+        "im2col",
+        x,
+        kernel_size=geo.pop("kernel"),
+        layout=draw(st.sampled_from(caps.layouts), label="layout"),
+        **geo,
+    )
     assume(_valid(case))
     return case
 
@@ -332,11 +337,15 @@ def dense_cases(draw, caps: Capabilities) -> Case:
     """dense cases: x (N, in_features) with in 1-16, out 1-8, weight (out, in), bias or none."""
     caps = _restricted(draw, caps)
     n = draw(st.integers(1, 4), label="batch")
-    fan_in, fan_out = draw(st.integers(1, 16), label="in_features"), draw(st.integers(1, 8), label="out_features")
+    fan_in, fan_out = (
+        draw(st.integers(1, 16), label="in_features"),
+        draw(st.integers(1, 8), label="out_features"),
+    )
     x = draw(input_arrays((n, fan_in), caps.dtypes), label="x")
     w_kind = draw(st.sampled_from(WEIGHT_KINDS), label="weight kind")
-    weight = make_values(w_kind, draw(st.integers(0, 2**16), label="weight seed"), (fan_out, fan_in),
-                         x.dtype.name)
+    weight = make_values(
+        w_kind, draw(st.integers(0, 2**16), label="weight seed"), (fan_out, fan_in), x.dtype.name
+    )
     bias = None
     if draw(st.booleans(), label="bias"):
         bias = make_values(w_kind, draw(st.integers(0, 2**16), label="bias seed"), (fan_out,), x.dtype.name)
@@ -347,7 +356,10 @@ def dense_cases(draw, caps: Capabilities) -> Case:
 def activation_cases(draw, op: str, caps: Capabilities) -> Case:
     """relu / leaky_relu / sigmoid / tanh on (N, C) or (N, C, L) inputs; leaky_relu gets an explicit slope."""
     caps = _restricted(draw, caps)
-    shape = (draw(st.integers(1, 3), label="batch"), draw(st.integers(1, 4), label="channels"))
+    shape: tuple[int, ...] = (
+        draw(st.integers(1, 3), label="batch"),
+        draw(st.integers(1, 4), label="channels"),
+    )
     if draw(st.booleans(), label="with a length dim"):
         shape += (draw(st.integers(1, 12), label="length"),)
     x = draw(input_arrays(shape, caps.dtypes), label="x")

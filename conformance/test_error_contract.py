@@ -15,11 +15,11 @@ import pytest
 from .errors import (
     BY_ID,
     ERROR_INPUTS,
-    RECORDINGS,
-    REGISTRY,
     ErrorInput,
     observe,
     recorded,
+    recordings,
+    records,
     reference_verdict,
     says,
     suggest,
@@ -35,15 +35,20 @@ def test_reference_states_the_rule(ei: ErrorInput):
     computes each target-limit input (valid for the spec)."""
     kind, exc_type, message = reference_verdict(ei)
     if ei.target_limit:
-        assert kind == "returns", (f"{ei.id} is marked target_limit (valid for the spec: {ei.rule}), but "
-                                   f"reference.{ei.op} raised {exc_type}: {message}")
+        assert kind == "returns", (
+            f"{ei.id} is marked target_limit (valid for the spec: {ei.rule}), but "
+            f"reference.{ei.op} raised {exc_type}: {message}"
+        )
         return
-    assert kind == "raises", (f"reference.{ei.op} accepted {ei.describe()} and returned shape {message}; the "
-                              f"spec must reject it ({ei.rule})")
+    assert kind == "raises", (
+        f"reference.{ei.op} accepted {ei.describe()} and returned shape {message}; the "
+        f"spec must reject it ({ei.rule})"
+    )
     assert ei.says, f"{ei.id}: state what the reference's message must contain (says)"
     assert re.search(says(*ei.says), message), (
         f"reference.{ei.op} rejects {ei.describe()} ({ei.rule}) with a message that does not state the rule "
-        f"and the numbers {ei.says}:\n  {exc_type}: {message}")
+        f"and the numbers {ei.says}:\n  {exc_type}: {message}"
+    )
 
 
 @pytest.mark.parametrize("ei", ERROR_INPUTS, ids=IDS)
@@ -56,15 +61,19 @@ def test_error_behaviour(target, ei: ErrorInput):
     entries = recorded(target.name, target.versions(), ei.id)
     seen = observe(target, ei)
     if not entries:
-        pytest.skip(f"no recorded error behaviour of {target.label} for {ei.id}; observed: {seen.describe()}. "
-                    f"To record it, add to conformance/known/errors_known.py:  {suggest(target, ei, seen)}")
-    assert len(entries) == 1, (f"{len(entries)} records of {target.name} for {ei.id} hold on {target.label}: "
-                               f"{[e.requires for e in entries]}; make their version ranges disjoint")
+        pytest.skip(
+            f"no recorded error behaviour of {target.label} for {ei.id}; observed: {seen.describe()}. "
+            f"To record it, add to conformance/known/errors_known.py:  {suggest(target, ei, seen)}"
+        )
+    assert len(entries) == 1, (
+        f"{len(entries)} records of {target.name} for {ei.id} hold on {target.label}: "
+        f"{[e.requires for e in entries]}; make their version ranges disjoint"
+    )
     entry = entries[0]
     problems = entry.mismatches(seen)
     if problems:
         try:
-            program = target.error_program(ei.case, ei.rank)
+            program = target.error_call(ei.case, ei.rank).source()
         except NotExpressible as err:  # not expressible now; the mismatch says so
             program = f"# no program: {err}"
         requires = ", ".join(f"{p} {s}" for p, s in entry.requires.items()) or "every version"
@@ -77,7 +86,8 @@ def test_error_behaviour(target, ei: ErrorInput):
             + "\n  program the target ran (x, weight, bias as in the call):\n"
             + "".join(f"    {line}\n" for line in program.rstrip().split("\n"))
             + f"\nNarrow the record's range in conformance/known/errors_known.py and add one for the new "
-              f"behaviour, e.g.\n  {suggest(target, ei, seen)}\nthen run `python -m conformance docs`.")
+            f"behaviour, e.g.\n  {suggest(target, ei, seen)}\nthen run `python -m conformance docs`."
+        )
 
 
 def _check_impl(target, ei: ErrorInput) -> None:
@@ -89,28 +99,38 @@ def _check_impl(target, ei: ErrorInput) -> None:
     if seen.kind == "not_expressible":
         pytest.skip(f"{target.label}: {seen.detail}")
     if ei.target_limit:
-        assert seen.kind == "conforms", (f"{target.label} on {ei.describe()} (valid for the spec; {ei.rule}): "
-                                         f"{seen.describe()}, expected the spec's result")
+        assert seen.kind == "conforms", (
+            f"{target.label} on {ei.describe()} (valid for the spec; {ei.rule}): "
+            f"{seen.describe()}, expected the spec's result"
+        )
         return
     assert seen.kind == "raises" and seen.exc_type in ("ValueError", "TypeError"), (
         f"{target.label} on {ei.describe()} ({ei.rule}): {seen.describe()}; the spec rejects it with "
-        "ValueError or TypeError")
+        "ValueError or TypeError"
+    )
 
 
 def test_every_column_has_one_record_per_error_input():
     """docs/errors.md has no empty or doubled cell: each recording (target and version range) has exactly
     one record per error input (its range's or the adapter's)."""
-    wrong = [f"{r.label}: {ei.id}: {len(r.entries(ei.id))} records" for r in RECORDINGS for ei in ERROR_INPUTS
-             if len(r.entries(ei.id)) != 1]
+    wrong = [
+        f"{r.label}: {ei.id}: {len(r.entries(ei.id))} records"
+        for r in recordings()
+        for ei in ERROR_INPUTS
+        if len(r.entries(ei.id)) != 1
+    ]
     assert not wrong, "columns without exactly one record per error input:\n  " + "\n  ".join(wrong)
 
 
 def test_records_are_unique_and_name_real_inputs():
     seen = set()
-    for e in REGISTRY:
+    for e in records():
         key = (e.target, e.error_input, tuple(sorted(e.requires.items())))
-        assert key not in seen, f"error behaviour of {e.target} for {e.error_input} on {e.requires} recorded twice"
+        assert key not in seen, (
+            f"error behaviour of {e.target} for {e.error_input} on {e.requires} recorded twice"
+        )
         seen.add(key)
         assert e.error_input in BY_ID
         assert e.kind != "conforms" or BY_ID[e.error_input].target_limit, (
-            f"{e.error_input}: 'conforms' applies to target-limit inputs only (the spec rejects this one)")
+            f"{e.error_input}: 'conforms' applies to target-limit inputs only (the spec rejects this one)"
+        )

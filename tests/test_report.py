@@ -47,8 +47,8 @@ def fake_ledger(keras_label: str = KERAS) -> dict:
             {"target": keras_label, "op": "max_pool", "param_class": "1d valid float32",
              "counts": {"passed": 5, "failed": 3}, "divergences": [], "not_expressible_reasons": {},
              "failure": "\x1b[1m" + FAILURE.replace(KERAS, keras_label) + "\x1b[0m"},
-            {"target": keras_label, "op": "max_pool", "param_class": "2d same float32", "counts": {"passed": 2},
-             "divergences": [], "not_expressible_reasons": {}, "failure": None},
+            {"target": keras_label, "op": "max_pool", "param_class": "2d same float32",
+             "counts": {"passed": 2}, "divergences": [], "not_expressible_reasons": {}, "failure": None},
             {"target": keras_label, "op": "avg_pool", "param_class": "1d valid dilated float32",
              "counts": {"not_expressible": 6}, "divergences": [],
              "not_expressible_reasons": {"Keras pooling has no dilation": 6}, "failure": None},
@@ -59,26 +59,32 @@ def fake_ledger(keras_label: str = KERAS) -> dict:
 
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
-<testsuites name="pytest tests"><testsuite name="pytest" errors="0" failures="2" skipped="1" tests="6" time="3.2">
+<testsuites name="pytest tests">\
+<testsuite name="pytest" errors="0" failures="2" skipped="1" tests="6" time="3.2">
 <testcase classname="conformance.test_pooling" name="test_max_pool[torch]" time="1.0"/>
 <testcase classname="conformance.test_pooling" name="test_max_pool[keras]" time="1.5">
 <failure message="AssertionError: max_pool on keras does not conform">E   AssertionError: max_pool ...
 E   Draw 1 (case): &lt;case max_pool(x (1, 1, 2) float32, kernel_size=(2,), stride=(2,)) [channels_first]&gt;
-E   You can reproduce this test case by temporarily adding @reproduce_failure('6.170.17', b'AXic') as a decorator on your test function</failure>
+E   You can reproduce this test case by temporarily adding @reproduce_failure('6.170.17', b'AXic') \
+as a decorator on your test function</failure>
 </testcase>
 <testcase classname="conformance.test_pooling" name="test_lp_pool[keras]" time="0.0">
-<skipped type="pytest.skip" message="keras 3.15.1 (tensorflow 2.21.0) has no lp_pool">skip</skipped></testcase>
-<testcase classname="conformance.test_conv" name="test_conv[torch]" time="0.2">
-<failure message="hypothesis.errors.InvalidArgument: bad strategy">E   hypothesis.errors.InvalidArgument: bad strategy</failure>
+<skipped type="pytest.skip" message="keras 3.15.1 (tensorflow 2.21.0) has no lp_pool">skip</skipped>\
 </testcase>
-<testcase classname="conformance.test_divergences" name="test_divergence_example[torch-lp-pool-no-abs]" time="0.3"/>
-<testcase classname="conformance.test_divergences" name="test_generated_docs_are_current[divergences.md]" time="0.1"/>
+<testcase classname="conformance.test_conv" name="test_conv[torch]" time="0.2">
+<failure message="hypothesis.errors.InvalidArgument: bad strategy">\
+E   hypothesis.errors.InvalidArgument: bad strategy</failure>
+</testcase>
+<testcase classname="conformance.test_divergences" name="test_divergence_example[torch-lp-pool-no-abs]" \
+time="0.3"/>
+<testcase classname="conformance.test_divergences" name="test_generated_docs_are_current[divergences.md]" \
+time="0.1"/>
 </testsuite></testsuites>
 """
 
 
 class Anchors(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.ids: list[str] = []
         self.hrefs: list[str] = []
@@ -181,9 +187,9 @@ def test_report_html_links_resolve_and_sections_exist(tmp_path):
     assert "Padding acts as -inf, so it never wins" in page
     # the diverged cell links to the divergence explanation, rendered from the registry
     assert "#div-torch-lp-pool-no-abs" in parsed.hrefs and "div-torch-lp-pool-no-abs" in parsed.ids
-    from conformance.divergences import REGISTRY
+    from conformance.divergences import registry
 
-    entry = next(d for d in REGISTRY if d.id == "torch-lp-pool-no-abs")
+    entry = next(d for d in registry() if d.id == "torch-lp-pool-no-abs")
     for text in (entry.when, entry.spec, entry.behaviour):
         assert text.replace("'", "&#x27;").replace("<", "&lt;") in page
     # the failed cell links to the repro, and the repro section holds the escaped failure message

@@ -7,7 +7,19 @@ import numpy as np
 import reference
 
 from ..cases import Case, reference_output
-from ..divergences import Divergence, register, windows_any
+from ..divergences import Divergence, from_rule, register, windows_any
+from ..targets import _distribution_version
+from ..targets.keras_target import conv_layer, keras_conv_padding, keras_release
+from .shared import (
+    BF16_LEAK,
+    FLOAT64_AS_FLOAT32,
+    SUM_OVERFLOW,
+    bf16,
+    bf16_leak_example,
+    conv_out_shape,
+    nonfinite_reach,
+    spec_output,
+)
 
 TF_BACKEND = {"keras": ">=2.12", "tensorflow": ">=2.12"}
 
@@ -56,44 +68,63 @@ def _nan_windows(case: Case) -> bool:
     return bool(windows_any(case, np.isnan(case.x)).any())
 
 
-register(Divergence(
-    id="keras-max-pool-ignores-nan",
-    target="keras",
-    requires=TF_BACKEND,
-    op="max_pool",
-    applies=lambda case: _nan_windows(case) and not _clamped_windows(case).any(),
-    when="a window holds a NaN next to at least one number",
-    spec="NaN propagates: a window holding a NaN yields NaN",
-    behaviour="the NaN never wins: the output is the max of the window's other cells",
-    predict=tf_max_pool,
-    example=lambda: Case("max_pool", np.array([[[1.0, np.nan, 3.0, np.nan, 2.0, 5.0]]], dtype=np.float32),
-                         kernel_size=(3,), stride=(3,), layout="channels_last"),
-    link="https://github.com/tensorflow/tensorflow/issues/2501, https://github.com/keras-team/keras/issues/16158",
-))
+register(
+    Divergence(
+        id="keras-max-pool-ignores-nan",
+        target="keras",
+        requires=TF_BACKEND,
+        op="max_pool",
+        applies=lambda case: _nan_windows(case) and not _clamped_windows(case).any(),
+        when="a window holds a NaN next to at least one number",
+        spec="NaN propagates: a window holding a NaN yields NaN",
+        behaviour="the NaN never wins: the output is the max of the window's other cells",
+        predict=tf_max_pool,
+        example=lambda: Case(
+            "max_pool",
+            np.array([[[1.0, np.nan, 3.0, np.nan, 2.0, 5.0]]], dtype=np.float32),
+            kernel_size=(3,),
+            stride=(3,),
+            layout="channels_last",
+        ),
+        link="https://github.com/tensorflow/tensorflow/issues/2501, https://github.com/keras-team/keras/issues/16158",
+    )
+)
 
-register(Divergence(
-    id="keras-max-pool-lowest-for-empty-window",
-    target="keras",
-    requires=TF_BACKEND,
-    op="max_pool",
-    applies=lambda case: bool(_clamped_windows(case).any()),
-    when="a window holds only NaN and -inf (padding included); for bfloat16 only when one of them is NaN",
-    spec="a window of -inf yields -inf, a window with a NaN yields NaN",
-    behaviour="yields the dtype's lowest finite value (-3.4028235e38 for float32, -65504 for float16, "
-              "-1.797e308 for float64); bfloat16 yields -inf",
-    predict=tf_max_pool,
-    example=lambda: Case("max_pool", np.array([[[-np.inf, -np.inf, np.nan, np.nan]]], dtype=np.float32),
-                         kernel_size=(2,), stride=(2,), layout="channels_last"),
-    link="https://github.com/tensorflow/tensorflow/issues/2501",
-))
+register(
+    Divergence(
+        id="keras-max-pool-lowest-for-empty-window",
+        target="keras",
+        requires=TF_BACKEND,
+        op="max_pool",
+        applies=lambda case: bool(_clamped_windows(case).any()),
+        when="a window holds only NaN and -inf (padding included); for bfloat16 only when one of them is NaN",
+        spec="a window of -inf yields -inf, a window with a NaN yields NaN",
+        behaviour="yields the dtype's lowest finite value (-3.4028235e38 for float32, -65504 for float16, "
+        "-1.797e308 for float64); bfloat16 yields -inf",
+        predict=tf_max_pool,
+        example=lambda: Case(
+            "max_pool",
+            np.array([[[-np.inf, -np.inf, np.nan, np.nan]]], dtype=np.float32),
+            kernel_size=(2,),
+            stride=(2,),
+            layout="channels_last",
+        ),
+        link="https://github.com/tensorflow/tensorflow/issues/2501",
+    )
+)
 
 
 def _nchw_bfloat16_empty_windows(case: Case) -> bool:
     # oneDNN picks its kernel by shape: 4 or more channels, or an (N, 1, 1, 1) input (the same memory in
     # either format), get the one that starts from -inf (measured over N 1-3, C 1-17, H and W 1-3, pools 1-3)
-    return (case.dtype == "bfloat16" and case.rank == 2 and case.layout == "channels_first"
-            and case.shape[1] <= 3 and case.shape[1:] != (1, 1, 1)
-            and bool((_max_of_numbers(case) == -np.inf).any()))
+    return (
+        case.dtype == "bfloat16"
+        and case.rank == 2
+        and case.layout == "channels_first"
+        and case.shape[1] <= 3
+        and case.shape[1:] != (1, 1, 1)
+        and bool((_max_of_numbers(case) == -np.inf).any())
+    )
 
 
 def tf_nchw_max_pool_bfloat16(case: Case, spec: np.ndarray) -> np.ndarray:
@@ -103,46 +134,60 @@ def tf_nchw_max_pool_bfloat16(case: Case, spec: np.ndarray) -> np.ndarray:
     return np.where(_max_of_numbers(case) == -np.inf, float(ml_dtypes.finfo(ml_dtypes.bfloat16).min), spec)
 
 
-register(Divergence(
-    id="keras2-max-pool-nchw-bfloat16-lowest",
-    target="keras",
-    requires={"keras": "<3", "tensorflow": ">=2.12"},
-    op="max_pool",
-    applies=_nchw_bfloat16_empty_windows,
-    when="2-D bfloat16 channels_first max pooling of 1 to 3 channels with a window of only NaN and -inf "
-         "(padding included), unless the input is (N, 1, 1, 1)",
-    spec="a window of -inf yields -inf, a window with a NaN yields NaN",
-    behaviour="Keras 2 hands 2-D channels_first pooling to TF as NCHW, where oneDNN's kernel for few channels "
-              "starts bfloat16 windows, like every other format, from the lowest finite value: -3.3895e38 "
-              "where the NHWC kernel gives -inf (measured on TF 2.15.1)",
-    predict=tf_nchw_max_pool_bfloat16,
-    example=lambda: Case("max_pool", _bf16(np.array([[[[-np.inf, -np.inf, np.nan, np.nan]]]])),
-                         kernel_size=(1, 2), stride=(1, 2)),
-))
+register(
+    Divergence(
+        id="keras2-max-pool-nchw-bfloat16-lowest",
+        target="keras",
+        requires={"keras": "<3", "tensorflow": ">=2.12"},
+        op="max_pool",
+        applies=_nchw_bfloat16_empty_windows,
+        when="2-D bfloat16 channels_first max pooling of 1 to 3 channels with a window of only NaN and -inf "
+        "(padding included), unless the input is (N, 1, 1, 1)",
+        spec="a window of -inf yields -inf, a window with a NaN yields NaN",
+        behaviour="Keras 2 hands 2-D channels_first pooling to TF as NCHW, where oneDNN's kernel for few "
+                  "channels "
+        "starts bfloat16 windows, like every other format, from the lowest finite value: -3.3895e38 "
+        "where the NHWC kernel gives -inf (measured on TF 2.15.1)",
+        predict=tf_nchw_max_pool_bfloat16,
+        example=lambda: Case(
+            "max_pool",
+            bf16(np.array([[[[-np.inf, -np.inf, np.nan, np.nan]]]])),
+            kernel_size=(1, 2),
+            stride=(1, 2),
+        ),
+    )
+)
 
 
 def _subnormals_flushed(case: Case) -> bool:
     x = case.x.astype(np.float64)
-    return (_flushes_subnormals(case) and not _nan_windows(case) and not _clamped_windows(case).any()
-            and bool((_flushed(case).x.astype(np.float64) != x).any()))
+    return (
+        _flushes_subnormals(case)
+        and not _nan_windows(case)
+        and not _clamped_windows(case).any()
+        and bool((_flushed(case).x.astype(np.float64) != x).any())
+    )
 
 
-register(Divergence(
-    id="keras-max-pool-flushes-subnormals",
-    target="keras",
-    requires=TF_BACKEND,
-    op="max_pool",
-    applies=_subnormals_flushed,
-    when="float64 or bfloat16 input holding subnormal numbers",
-    spec="max pooling returns input values exactly, subnormals included",
-    behaviour="subnormal inputs are flushed to zero first (float32 and float16 keep them): "
-              "max of [5e-324, 0] is 0.0",
-    predict=tf_max_pool,
-    example=lambda: Case("max_pool", np.array([[[5e-324, 0.0, 1.5e-323, 1e-323]]]), kernel_size=(2,)),
-))
+register(
+    Divergence(
+        id="keras-max-pool-flushes-subnormals",
+        target="keras",
+        requires=TF_BACKEND,
+        op="max_pool",
+        applies=_subnormals_flushed,
+        when="float64 or bfloat16 input holding subnormal numbers",
+        spec="max pooling returns input values exactly, subnormals included",
+        behaviour="subnormal inputs are flushed to zero first (float32 and float16 keep them): "
+        "max of [5e-324, 0] is 0.0",
+        predict=tf_max_pool,
+        example=lambda: Case("max_pool", np.array([[[5e-324, 0.0, 1.5e-323, 1e-323]]]), kernel_size=(2,)),
+    )
+)
 
 
 # --- Keras 2 on TF <= 2.15: oneDNN pooling primitives cached without their data format ----------------------
+
 
 def pool_in_cached_layout(case: Case, spec: np.ndarray) -> np.ndarray:
     """The primitive cached by the earlier NHWC call runs on this call's NCHW buffer: it reads the buffer as
@@ -159,87 +204,44 @@ def pool_in_cached_layout(case: Case, spec: np.ndarray) -> np.ndarray:
 #              5 11                8  1
 _SHUFFLED = np.array([9, 2, 7, 4, 5, 11, 0, 3, 6, 10, 8, 1], dtype=np.float32).reshape(1, 2, 3, 2)
 
-register(Divergence(
-    id="tf-onednn-pool-cache-ignores-layout",
-    target="keras",
-    requires={"keras": "<3", "tensorflow": ">=2.12,<2.16"},
-    op=("max_pool", "avg_pool"),
-    applies=lambda case: case.rank == 2 and case.layout == "channels_first",
-    when="a 2-D MaxPooling or AveragePooling call with channels_first, after a channels_last call with the "
-         "same sizes in the same process (or the reverse)",
-    spec="each call's output depends only on its own input and arguments",
-    behaviour="TF's oneDNN pooling caches its primitive under the sizes alone, without the data format, and "
-              "Keras 2 hands TF NCHW for channels_first: the second call reuses the first's NHWC primitive, "
-              "reads its NCHW buffer as NHWC and writes NHWC back, so nearly every output is wrong; with one "
-              "channel only the empty-window value differs (bfloat16 all-NaN window: -3.39e38, not -inf). "
-              "Fixed in TF 2.16 (the cache key holds the source format); Keras 3 transposes to NHWC anyway",
-    predict=pool_in_cached_layout,
-    example=lambda: Case("max_pool", _SHUFFLED, kernel_size=(2, 2), stride=(1, 1)),
-    after=lambda: Case("max_pool", _SHUFFLED, kernel_size=(2, 2), stride=(1, 1), layout="channels_last"),
-    link="https://github.com/tensorflow/tensorflow/issues/61482 (fix: tensorflow/tensorflow#62819)",
-))
+register(
+    Divergence(
+        id="tf-onednn-pool-cache-ignores-layout",
+        target="keras",
+        requires={"keras": "<3", "tensorflow": ">=2.12,<2.16"},
+        op=("max_pool", "avg_pool"),
+        applies=lambda case: case.rank == 2 and case.layout == "channels_first",
+        when="a 2-D MaxPooling or AveragePooling call with channels_first, after a channels_last call with "
+             "the "
+        "same sizes in the same process (or the reverse)",
+        spec="each call's output depends only on its own input and arguments",
+        behaviour="TF's oneDNN pooling caches its primitive under the sizes alone, without the data format, "
+                  "and "
+        "Keras 2 hands TF NCHW for channels_first: the second call reuses the first's NHWC primitive, "
+        "reads its NCHW buffer as NHWC and writes NHWC back, so nearly every output is wrong; with one "
+        "channel only the empty-window value differs (bfloat16 all-NaN window: -3.39e38, not -inf). "
+        "Fixed in TF 2.16 (the cache key holds the source format); Keras 3 transposes to NHWC anyway",
+        predict=pool_in_cached_layout,
+        example=lambda: Case("max_pool", _SHUFFLED, kernel_size=(2, 2), stride=(1, 1)),
+        after=lambda: Case("max_pool", _SHUFFLED, kernel_size=(2, 2), stride=(1, 1), layout="channels_last"),
+        link="https://github.com/tensorflow/tensorflow/issues/61482 (fix: tensorflow/tensorflow#62819)",
+    )
+)
 
 
 # --- sums in the working precision -----------------------------------------------------------------------
 
-SUM_OVERFLOW_OPS = ("avg_pool", "global_avg_pool", "adaptive_avg_pool", "conv", "dense")
-
-
-def _abs_sums(case: Case) -> np.ndarray:
-    """Per output element, the sum of |finite terms| before any division: where partial sums can overflow.
-    (Non-finite inputs are left out: their outputs stay checked exactly.)"""
-    x = np.abs(case.x.astype(np.float64))
-    x[~np.isfinite(x)] = 0.0
-    if case.op == "avg_pool":
-        return reference.sum_pool(x, case.kernel, case.strides, case.pads, case.dilations, case.ceil_mode)
-    if case.op == "global_avg_pool":
-        return x.sum(axis=tuple(range(2, x.ndim)), keepdims=True)
-    if case.op == "adaptive_avg_pool":
-        return reference.adaptive_max_pool(x, case.output_size) * np.prod(case.shape[2:])
-    w = np.abs(case.weight.astype(np.float64))
-    b = None if case.bias is None else np.abs(case.bias.astype(np.float64))
-    if case.op == "conv":
-        return reference.conv(x, w, b, case.strides, case.pads, case.dilations, case.groups)
-    return reference.dense(x, w, b)
-
-
-def _format_max(case: Case) -> float:
-    return 3.3895e38 if case.dtype == "bfloat16" else float(np.finfo(case.x.dtype).max)
-
-
-def overflowing_sums(case: Case, largest: float | None = None) -> np.ndarray:
-    """Outputs whose sum of |terms| exceeds `largest` (by default the input format's largest finite value)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return _abs_sums(case) > (_format_max(case) if largest is None else largest)
-
-
-def _sum_overflows(case: Case) -> bool:
-    return case.x.dtype.kind not in "iu" and bool(overflowing_sums(case).any())
-
-
-SUM_OVERFLOW = dict(
-    op=SUM_OVERFLOW_OPS,
-    applies=_sum_overflows,
-    when="the sum of |terms| of an output exceeds the input format's largest finite value",
-    spec="y is the exact sum (or mean) rounded once to the output format, finite whenever it fits",
-    behaviour="sums run in the input's format (or float32 for half formats), so partial sums overflow to "
-              "±inf, or to NaN when signs mix (mean of [max, max/2] is inf, spec 0.75*max); the order of "
-              "summation decides which, so those outputs are left unchecked",
-    predict=lambda case, spec: spec,
-    unpredictable=overflowing_sums,
-    example=lambda: Case("avg_pool", np.array([[[3e38, 3e38]]], dtype=np.float32), kernel_size=(2,)),
-)
 
 # every backend sums in the working precision (reproduced on tensorflow, torch and jax)
-register(Divergence(id="keras-sum-overflow", target="keras", requires={"keras": ">=2.12"}, **SUM_OVERFLOW))
+register(from_rule(SUM_OVERFLOW, id="keras-sum-overflow", target="keras", requires={"keras": ">=2.12"}))
 
 
 # --- activations ---------------------------------------------------------------------------------------
 
+
 def _float32_slope_differs(case: Case) -> bool:
     slope = case.negative_slope
-    return (case.dtype == "float64" and float(np.float32(slope)) != slope
-            and bool((case.x < 0).any()))
+    return case.dtype == "float64" and float(np.float32(slope)) != slope and bool((case.x < 0).any())
 
 
 def tf_leaky_relu_float64(case: Case, spec: np.ndarray) -> np.ndarray:
@@ -248,61 +250,60 @@ def tf_leaky_relu_float64(case: Case, spec: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, x, x * float(np.float32(case.negative_slope)))
 
 
-register(Divergence(
-    id="keras-leaky-relu-float32-slope",
-    target="keras",
-    requires=TF_BACKEND,
-    op="leaky_relu",
-    applies=_float32_slope_differs,
-    when="float64 input with negative values, and a slope that float32 cannot hold exactly (0.2, 0.3, 0.01)",
-    spec="y = negative_slope * x for x < 0, in the input's precision",
-    behaviour="multiplies by the slope rounded to float32 (TF's LeakyRelu stores alpha as a float32 attr): "
-              "LeakyReLU(0.2) maps -1.0 to -0.20000000298023224",
-    predict=tf_leaky_relu_float64,
-    example=lambda: Case("leaky_relu", np.array([[-1.0, 2.0]]), negative_slope=0.2),
-))
+register(
+    Divergence(
+        id="keras-leaky-relu-float32-slope",
+        target="keras",
+        requires=TF_BACKEND,
+        op="leaky_relu",
+        applies=_float32_slope_differs,
+        when="float64 input with negative values, and a slope that float32 cannot hold exactly (0.2, 0.3, "
+             "0.01)",
+        spec="y = negative_slope * x for x < 0, in the input's precision",
+        behaviour="multiplies by the slope rounded to float32 (TF's LeakyRelu stores alpha as a float32 "
+                  "attr): "
+        "LeakyReLU(0.2) maps -1.0 to -0.20000000298023224",
+        predict=tf_leaky_relu_float64,
+        example=lambda: Case("leaky_relu", np.array([[-1.0, 2.0]]), negative_slope=0.2),
+    )
+)
 
 
 # --- convolution -----------------------------------------------------------------------------------------
-
-def _conv_out_shape(case: Case) -> tuple[int, ...]:
-    return tuple(reference.output_size(n, k, s, p, d) for n, k, s, p, d in
-                 zip(case.shape[2:], case.kernel, case.strides, case.pads, case.dilations))
 
 
 def _bias_lands_on_last_axis(case: Case) -> bool:
     if case.layout != "channels_first" or case.bias is None:
         return False
-    c_out = case.weight.shape[0]
-    return c_out > 1 and _conv_out_shape(case)[-1] == c_out and np.unique(case.bias).size > 1
+    c_out = case.w.shape[0]
+    return c_out > 1 and conv_out_shape(case)[-1] == c_out and np.unique(case.bias).size > 1
 
 
 def keras_bias_on_last_axis(case: Case, spec: np.ndarray) -> np.ndarray:
     """keras.ops.add becomes tf.nn.bias_add, which adds along the last axis when its length matches."""
+    if case.bias is None:
+        raise TypeError("the bias divergence needs a bias")
     bias = case.bias.astype(np.float64)
     return spec - bias.reshape((1, -1) + (1,) * case.rank) + bias
 
 
-
-
 def _same_totals(case: Case) -> list[int]:
     """TF's Eigen 'SAME' totals per dim, not clamped at 0: (ceil(n/s)-1)*s + d*(k-1) + 1 - n."""
-    return [(-(-n // s) - 1) * s + d * (k - 1) + 1 - n
-            for n, k, s, d in zip(case.shape[2:], case.kernel, case.strides, case.dilations)]
-
-
-def _keras_layer(case: Case) -> tuple[str, str | None]:
-    """The layer and padding string the Keras adapter uses for this conv case."""
-    from ..targets.keras_target import KerasTarget
-
-    target = KerasTarget()
-    return target.conv_layer(case), target.keras_conv_padding(case)
+    return [
+        (-(-n // s) - 1) * s + d * (k - 1) + 1 - n
+        for n, k, s, d in zip(case.shape[2:], case.kernel, case.strides, case.dilations)
+    ]
 
 
 def _eigen_conv3d_negative_same(case: Case) -> bool:
-    return (case.rank == 3 and case.dtype in ("float16", "float64") and case.layout == "channels_last"
-            and case.groups == 1 and _keras_layer(case)[1] == "same"
-            and any(int(t / 2) < 0 for t in _same_totals(case)))
+    return (
+        case.rank == 3
+        and case.dtype in ("float16", "float64")
+        and case.layout == "channels_last"
+        and case.groups == 1
+        and keras_conv_padding(case) == "same"
+        and any(int(t / 2) < 0 for t in _same_totals(case))
+    )
 
 
 def tf_conv3d_negative_same(case: Case, spec: np.ndarray) -> np.ndarray:
@@ -314,113 +315,100 @@ def tf_conv3d_negative_same(case: Case, spec: np.ndarray) -> np.ndarray:
         widths.append((max(before, 0), max(total - before, 0)))
         crops.append(slice(max(-before, 0), None))
     shifted = np.pad(x, widths)[tuple(crops)]
-    full = reference.conv(shifted, case.weight.astype(np.float64),
-                          None if case.bias is None else case.bias.astype(np.float64),
-                          case.strides, 0, case.dilations, case.groups)
-    return full[(Ellipsis, *(slice(0, o) for o in spec.shape[2:]))]
+    full = reference.conv(
+        shifted,
+        case.w.astype(np.float64),
+        None if case.bias is None else case.bias.astype(np.float64),
+        case.strides,
+        0,
+        case.dilations,
+        case.groups,
+    )
+    crop = (Ellipsis, *(slice(0, o) for o in spec.shape[2:]))
+    return full[crop]
 
 
-register(Divergence(
-    id="tf-conv3d-same-negative-padding",
-    target="keras",
-    requires=TF_BACKEND,
-    op="conv",
-    applies=_eigen_conv3d_negative_same,
-    when="Conv3D 'same', channels_last, groups=1 (grouped goes through XLA), in float16/float64 (TF's Eigen "
-         "kernel) where stride exceeds the window "
-         "extent so "
-         "the 'same' total (ceil(n/s)-1)*s + d*(k-1) + 1 - n is -2 or less on some dim",
-    spec="'same' padding is max(total, 0) split before/after; windows start at i*s - before",
-    behaviour="the total is not clamped at 0: before = trunc(total/2) is negative, so every window on that "
-              "dim starts |before| cells later (a stride-3, width-1 window over [0, 1, 2] reads 1, not 0)",
-    predict=tf_conv3d_negative_same,
-    example=lambda: Case("conv", np.arange(6.0).reshape(1, 1, 1, 2, 3), weight=np.ones((1, 1, 1, 2, 1)),
-                         stride=(1, 1, 3), padding="same", layout="channels_last"),
-))
-
-
-# registered after the Conv3D entry: it moves the bias of whatever that entry predicts
-register(Divergence(
-    id="keras-conv-bias-on-last-axis",
-    target="keras",
-    requires={"keras": ">=3.7", "tensorflow": ">=2.12"},
-    op="conv",
-    applies=_bias_lands_on_last_axis,
-    when="channels_first, with a bias, when the output's last spatial size equals C_out > 1",
-    spec="bias[o] is added to every element of output channel o",
-    behaviour="bias[j] is added at position j of the last spatial axis instead: keras.ops.add turns x + b "
-              "into tf.nn.bias_add, which assumes the bias belongs to the last axis whenever its length "
-              "matches (keras.ops.add(zeros((1, 2, 2)), [1, 2] as (1, 2, 1)) gives [[1, 2], [1, 2]])",
-    predict=keras_bias_on_last_axis,
-    example=lambda: Case("conv", np.zeros((1, 1, 2), np.float32), weight=np.zeros((2, 1, 1), np.float32),
-                         bias=np.array([1.0, 2.0], np.float32), layout="channels_first"),
-    link="https://github.com/keras-team/keras/pull/20386 (introduced the bias_add rewrite)",
-))
-
-
-def _nonfinite_reach(case: Case, extra_last: int = 0) -> np.ndarray:
-    """Outputs (all channels) whose window, over any input channel and widened by `extra_last` cells along
-    the last spatial dim, holds a non-finite input."""
-    bad = (~np.isfinite(case.x.astype(np.float64))).any(axis=1, keepdims=True)
-    kernel = list(case.kernel)
-    dilation = list(case.dilations)
-    if extra_last:
-        kernel[-1] = dilation[-1] * (kernel[-1] - 1) + 1 + extra_last
-        dilation[-1] = 1
-    pads = list(case.pads)
-    pads[-1] = (pads[-1][0], pads[-1][1] + extra_last)
-    hits = reference.sum_pool(bad.astype(np.float64), tuple(kernel), case.strides, tuple(pads), tuple(dilation))
-    hits = hits[(Ellipsis, *(slice(0, o) for o in _conv_out_shape(case)))]
-    return np.broadcast_to(hits > 0, (case.shape[0], case.weight.shape[0], *_conv_out_shape(case))).copy()
-
-
-def _onednn_bf16_nonfinite(case: Case) -> bool:
-    return case.dtype == "bfloat16" and not np.isfinite(case.x.astype(np.float64)).all()
-
-
-def _spec_output(case: Case, spec: np.ndarray) -> np.ndarray:
-    return spec
-
-
-BF16_LEAK = dict(
-    op="conv",
-    applies=_onednn_bf16_nonfinite,
-    when="bfloat16 input holding inf or NaN",
-    spec="an output is non-finite only if its own window holds a non-finite input (times a nonzero weight)",
-    behaviour="oneDNN's bfloat16 convolution also lets a non-finite input reach outputs whose window only "
-              "borders it (it reads one cell past the window with weight 0, and 0 * inf = NaN), so those "
-              "outputs become NaN; the affected set depends on the kernel oneDNN picks, so only outputs "
-              "within one cell of a non-finite input are left unchecked",
-    predict=_spec_output,
-    unpredictable=lambda case: _nonfinite_reach(case, extra_last=1),
+register(
+    Divergence(
+        id="tf-conv3d-same-negative-padding",
+        target="keras",
+        requires=TF_BACKEND,
+        op="conv",
+        applies=_eigen_conv3d_negative_same,
+        when="Conv3D 'same', channels_last, groups=1 (grouped goes through XLA), in float16/float64 (TF's "
+             "Eigen "
+        "kernel) where stride exceeds the window "
+        "extent so "
+        "the 'same' total (ceil(n/s)-1)*s + d*(k-1) + 1 - n is -2 or less on some dim",
+        spec="'same' padding is max(total, 0) split before/after; windows start at i*s - before",
+        behaviour="the total is not clamped at 0: before = trunc(total/2) is negative, so every window on "
+                  "that "
+        "dim starts |before| cells later (a stride-3, width-1 window over [0, 1, 2] reads 1, not 0)",
+        predict=tf_conv3d_negative_same,
+        example=lambda: Case(
+            "conv",
+            np.arange(6.0).reshape(1, 1, 1, 2, 3),
+            weight=np.ones((1, 1, 1, 2, 1)),
+            stride=(1, 1, 3),
+            padding="same",
+            layout="channels_last",
+        ),
+    )
 )
 
 
-def bf16_leak_example(layout: str):
-    return lambda: Case("conv", _bf16(np.array([[[1, 1, 1, np.inf, 1, 1]]])), weight=_bf16(np.ones((1, 1, 3))),
-                        layout=layout)
-
-
-def _bf16(a: np.ndarray) -> np.ndarray:
-    import ml_dtypes
-
-    return np.asarray(a, dtype=np.float64).astype(ml_dtypes.bfloat16)
+# registered after the Conv3D entry: it moves the bias of whatever that entry predicts
+register(
+    Divergence(
+        id="keras-conv-bias-on-last-axis",
+        target="keras",
+        requires={"keras": ">=3.7", "tensorflow": ">=2.12"},
+        op="conv",
+        applies=_bias_lands_on_last_axis,
+        when="channels_first, with a bias, when the output's last spatial size equals C_out > 1",
+        spec="bias[o] is added to every element of output channel o",
+        behaviour="bias[j] is added at position j of the last spatial axis instead: keras.ops.add turns x + "
+                  "b "
+        "into tf.nn.bias_add, which assumes the bias belongs to the last axis whenever its length "
+        "matches (keras.ops.add(zeros((1, 2, 2)), [1, 2] as (1, 2, 1)) gives [[1, 2], [1, 2]])",
+        predict=keras_bias_on_last_axis,
+        example=lambda: Case(
+            "conv",
+            np.zeros((1, 1, 2), np.float32),
+            weight=np.zeros((2, 1, 1), np.float32),
+            bias=np.array([1.0, 2.0], np.float32),
+            layout="channels_first",
+        ),
+        link="https://github.com/keras-team/keras/pull/20386 (introduced the bias_add rewrite)",
+    )
+)
 
 
 def _tf_bf16_leak_example() -> Case:
     """Leaks on TF 2.15 through 2.21 (the 1-D example of the torch entry computes exactly on TF 2.15)."""
-    return Case("conv", _bf16(np.array([1, 1, np.nan, 1, 1, np.nan]).reshape(1, 1, 2, 3)),
-                weight=_bf16(np.ones((1, 1, 1, 1))), layout="channels_last")
+    return Case(
+        "conv",
+        bf16(np.array([1, 1, np.nan, 1, 1, np.nan]).reshape(1, 1, 2, 3)),
+        weight=bf16(np.ones((1, 1, 1, 1))),
+        layout="channels_last",
+    )
 
 
-register(Divergence(id="keras-onednn-bf16-conv-nonfinite-leak", target="keras", requires=TF_BACKEND,
-                    example=_tf_bf16_leak_example, **BF16_LEAK))
+register(
+    from_rule(
+        BF16_LEAK,
+        id="keras-onednn-bf16-conv-nonfinite-leak",
+        target="keras",
+        requires=TF_BACKEND,
+        example=_tf_bf16_leak_example,
+    )
+)
 
 
 def _onednn_strided_conv2d(case: Case) -> bool:
     if case.dtype not in ("float32", "bfloat16") or case.groups != 1 or case.rank not in (2, 3):
         return False
-    out = _conv_out_shape(case)
+    out = conv_out_shape(case)
     (s_h, s_w), (k_w, w) = case.strides[-2:], (case.kernel[-1], case.shape[-1])
     pattern = s_h == 1 and s_w > 1 and k_w > 1 and out[-1] == 1 and out[-2] > 1
     exempt = w == k_w == s_w and case.pads[-1] == (0, 0)
@@ -430,52 +418,75 @@ def _onednn_strided_conv2d(case: Case) -> bool:
 # tf.nn.conv2d on TF 2.15.1 (oneDNN on) computes this example exactly; 2.16.2 and later do not
 TF_216_ONEDNN = {"keras": ">=2.12", "tensorflow": ">=2.16"}
 
-register(Divergence(
-    id="tf-onednn-conv-strided-single-column",
-    target="keras",
-    requires=TF_216_ONEDNN,
-    op="conv",
-    applies=_onednn_strided_conv2d,
-    when="Conv2D/Conv3D, float32/bfloat16 (oneDNN), groups=1, stride 1 on the second-to-last dim and > 1 on "
-         "the last, kernel width > 1, one output column and several output rows; in 2-D only with batch > 1 "
-         "and not when W == kernel_w == stride_w without W padding",
-    spec="every output is its window's dot product",
-    behaviour="oneDNN reads the wrong memory for every other output row: values are garbage or NaN and "
-              "change between runs (tf.nn.conv2d(arange(1,9) as (2,2,2,1), [1,100], strides (1,3)) gives "
-              "[201, nan, 605, nan] instead of [201, 403, 605, 807]); all outputs are left unchecked",
-    predict=_spec_output,
-    unpredictable=lambda case: np.ones((case.shape[0], case.weight.shape[0], *_conv_out_shape(case)), bool),
-    example=lambda: Case("conv", np.arange(1.0, 9.0, dtype=np.float32).reshape(2, 1, 2, 2),
-                         weight=np.array([1.0, 100.0], np.float32).reshape(1, 1, 1, 2), stride=(1, 3),
-                         layout="channels_last"),
-))
+register(
+    Divergence(
+        id="tf-onednn-conv-strided-single-column",
+        target="keras",
+        requires=TF_216_ONEDNN,
+        op="conv",
+        applies=_onednn_strided_conv2d,
+        when="Conv2D/Conv3D, float32/bfloat16 (oneDNN), groups=1, stride 1 on the second-to-last dim and > "
+             "1 on "
+        "the last, kernel width > 1, one output column and several output rows; in 2-D only with batch > 1 "
+        "and not when W == kernel_w == stride_w without W padding",
+        spec="every output is its window's dot product",
+        behaviour="oneDNN reads the wrong memory for every other output row: values are garbage or NaN and "
+        "change between runs (tf.nn.conv2d(arange(1,9) as (2,2,2,1), [1,100], strides (1,3)) gives "
+        "[201, nan, 605, nan] instead of [201, 403, 605, 807]); all outputs are left unchecked",
+        predict=spec_output,
+        unpredictable=lambda case: np.ones((case.shape[0], case.w.shape[0], *conv_out_shape(case)), bool),
+        example=lambda: Case(
+            "conv",
+            np.arange(1.0, 9.0, dtype=np.float32).reshape(2, 1, 2, 2),
+            weight=np.array([1.0, 100.0], np.float32).reshape(1, 1, 1, 2),
+            stride=(1, 3),
+            layout="channels_last",
+        ),
+    )
+)
 
 
 def _xla_grouped_float64_nonfinite(case: Case) -> bool:
-    return (case.dtype == "float64" and case.groups > 1 and _keras_layer(case)[0].startswith("Conv")
-            and not np.isfinite(case.x.astype(np.float64)).all())
+    layer = conv_layer(case, keras_release(_distribution_version("keras")), "tensorflow")
+    return (
+        case.dtype == "float64"
+        and case.groups > 1
+        and layer.startswith("Conv")
+        and not np.isfinite(case.x.astype(np.float64)).all()
+    )
 
 
-register(Divergence(
-    id="keras-grouped-conv-float64-nonfinite-spread",
-    target="keras",
-    requires=TF_BACKEND,
-    op="conv",
-    applies=_xla_grouped_float64_nonfinite,
-    when="grouped ConvND (groups > 1; DepthwiseConv is not affected) in float64 with inf or NaN in the input",
-    spec="a group's outputs depend only on that group's input channels",
-    behaviour="TF's XLA grouped convolution multiplies other groups' inputs by the zero blocks of a dense "
-              "kernel, so 0 * inf = NaN spreads across groups (Conv2D(2, 1, groups=2) with ones on "
-              "[1.0, inf] gives [nan, inf], spec [1.0, inf]); outputs whose window holds a non-finite input "
-              "in any channel are left unchecked",
-    predict=_spec_output,
-    unpredictable=_nonfinite_reach,
-    example=lambda: Case("conv", np.array([1.0, np.inf]).reshape(1, 2, 1, 1, 1), weight=np.ones((2, 1, 1, 1, 1)),
-                         groups=2, layout="channels_last"),
-))
+register(
+    Divergence(
+        id="keras-grouped-conv-float64-nonfinite-spread",
+        target="keras",
+        requires=TF_BACKEND,
+        op="conv",
+        applies=_xla_grouped_float64_nonfinite,
+        when="grouped ConvND (groups > 1; DepthwiseConv is not affected) in float64 with inf or NaN in the "
+             "input",
+        spec="a group's outputs depend only on that group's input channels",
+        behaviour="TF's XLA grouped convolution multiplies other groups' inputs by the zero blocks of a "
+                  "dense "
+        "kernel, so 0 * inf = NaN spreads across groups (Conv2D(2, 1, groups=2) with ones on "
+        "[1.0, inf] gives [nan, inf], spec [1.0, inf]); outputs whose window holds a non-finite input "
+        "in any channel are left unchecked",
+        predict=spec_output,
+        unpredictable=nonfinite_reach,
+        example=lambda: Case(
+            "conv",
+            np.array([1.0, np.inf]).reshape(1, 2, 1, 1, 1),
+            weight=np.ones((2, 1, 1, 1, 1)),
+            groups=2,
+            layout="channels_last",
+        ),
+    )
+)
 
 
-# --- Keras 3 on the torch and jax backends (KERAS_BACKEND) ---------------------------------------------------
+# --- Keras 3 on the torch and jax backends (KERAS_BACKEND)
+# ---------------------------------------------------
+
 
 def _asymmetric_pads(case: Case) -> bool:
     return any(before != after for before, after in case.pads)
@@ -487,53 +498,79 @@ def keras_torch_avg_pool_replicated(case: Case, spec: np.ndarray) -> np.ndarray:
     return reference.avg_pool(x, case.kernel, case.strides, 0)
 
 
-register(Divergence(
-    id="keras-torch-avg-pool-same-replicates-edge",
-    target="keras",
-    requires={"keras": ">=3.5", "torch": ">=2.0"},
-    op="avg_pool",
-    applies=_asymmetric_pads,
-    when="AveragePooling 'same' whose padding is uneven on some dim (total padding odd, so after = before + 1)",
-    spec="padding cells are left out of the window and of the divisor",
-    behaviour="torch pools take symmetric padding only, so Keras pads the input itself with mode='replicate' "
-              "on every dim: the padding cells repeat the edge value and count in the divisor "
-              "(AveragePooling1D(3, strides=2, padding='same') on [1, 2] gives (1+2+2)/3 = 1.667, spec 1.5)",
-    predict=keras_torch_avg_pool_replicated,
-    example=lambda: Case("avg_pool", np.array([[[1.0, 2.0]]], dtype=np.float32), kernel_size=(3,), stride=(2,),
-                         padding="same", count_include_pad=False, layout="channels_last"),
-    link="keras/src/backend/torch/nn.py: _apply_same_padding (mode='replicate' for pooling)",
-))
+register(
+    Divergence(
+        id="keras-torch-avg-pool-same-replicates-edge",
+        target="keras",
+        requires={"keras": ">=3.5", "torch": ">=2.0"},
+        op="avg_pool",
+        applies=_asymmetric_pads,
+        when="AveragePooling 'same' whose padding is uneven on some dim (total padding odd, so after = "
+             "before + 1)",
+        spec="padding cells are left out of the window and of the divisor",
+        behaviour="torch pools take symmetric padding only, so Keras pads the input itself with "
+                  "mode='replicate' "
+        "on every dim: the padding cells repeat the edge value and count in the divisor "
+        "(AveragePooling1D(3, strides=2, padding='same') on [1, 2] gives (1+2+2)/3 = 1.667, spec 1.5)",
+        predict=keras_torch_avg_pool_replicated,
+        example=lambda: Case(
+            "avg_pool",
+            np.array([[[1.0, 2.0]]], dtype=np.float32),
+            kernel_size=(3,),
+            stride=(2,),
+            padding="same",
+            count_include_pad=False,
+            layout="channels_last",
+        ),
+        link="keras/src/backend/torch/nn.py: _apply_same_padding (mode='replicate' for pooling)",
+    )
+)
 
 # torch's oneDNN bfloat16 convolution under Keras: same behaviour and rule as the torch target's entry
-register(Divergence(id="keras-torch-onednn-bf16-conv-nonfinite-leak", target="keras",
-                    requires={"keras": ">=3.0", "torch": ">=2.0"}, example=bf16_leak_example("channels_first"),
-                    **BF16_LEAK))
+register(
+    from_rule(
+        BF16_LEAK,
+        id="keras-torch-onednn-bf16-conv-nonfinite-leak",
+        target="keras",
+        requires={"keras": ">=3.0", "torch": ">=2.0"},
+        example=bf16_leak_example("channels_first"),
+    )
+)
 
 
 def _jax_grouped_float64_nonfinite(case: Case) -> bool:
     return case.dtype == "float64" and case.groups > 1 and not np.isfinite(case.x.astype(np.float64)).all()
 
 
-register(Divergence(
-    id="keras-jax-grouped-conv-float64-nonfinite-spread",
-    target="keras",
-    requires={"keras": ">=3.0", "jax": ">=0.10"},
-    op="conv",
-    applies=_jax_grouped_float64_nonfinite,
-    when="grouped or depthwise convolution (groups > 1) in float64 with inf or NaN in the input",
-    spec="a group's outputs depend only on that group's input channels",
-    behaviour="XLA's CPU float64 grouped convolution lets 0 * inf = NaN spread across groups, for ConvND(groups) "
-              "and DepthwiseConv alike (Conv2D(2, 1, groups=2) with ones on [1.0, inf] gives [nan, inf], spec "
-              "[1.0, inf]; float32/float16/bfloat16 are not affected); outputs whose window holds a non-finite "
-              "input in any channel are left unchecked",
-    predict=_spec_output,
-    unpredictable=_nonfinite_reach,
-    example=lambda: Case("conv", np.array([1.0, np.inf]).reshape(1, 2, 1, 1), weight=np.ones((2, 1, 1, 1)),
-                         groups=2, layout="channels_last"),
-))
+register(
+    Divergence(
+        id="keras-jax-grouped-conv-float64-nonfinite-spread",
+        target="keras",
+        requires={"keras": ">=3.0", "jax": ">=0.10"},
+        op="conv",
+        applies=_jax_grouped_float64_nonfinite,
+        when="grouped or depthwise convolution (groups > 1) in float64 with inf or NaN in the input",
+        spec="a group's outputs depend only on that group's input channels",
+        behaviour="XLA's CPU float64 grouped convolution lets 0 * inf = NaN spread across groups, for "
+                  "ConvND(groups) "
+        "and DepthwiseConv alike (Conv2D(2, 1, groups=2) with ones on [1.0, inf] gives [nan, inf], spec "
+        "[1.0, inf]; float32/float16/bfloat16 are not affected); outputs whose window holds a non-finite "
+        "input in any channel are left unchecked",
+        predict=spec_output,
+        unpredictable=nonfinite_reach,
+        example=lambda: Case(
+            "conv",
+            np.array([1.0, np.inf]).reshape(1, 2, 1, 1),
+            weight=np.ones((2, 1, 1, 1)),
+            groups=2,
+            layout="channels_last",
+        ),
+    )
+)
 
 
-# measured on jax 0.10.2: tanh passes subnormals through (tanh(x) = x for tiny x); sums stay within their bound
+# measured on jax 0.10.2: tanh passes subnormals through (tanh(x) = x for tiny x); sums stay within their
+# bound
 _JAX_FTZ_OPS = ("max_pool", "global_max_pool", "relu", "leaky_relu", "sigmoid")
 
 
@@ -564,27 +601,37 @@ def _jax_ftz_applies(case: Case) -> bool:
         return False
     tiny = _smallest_normal(case)
     with np.errstate(invalid="ignore"):
-        return any(bool(((a > 0) & (a < tiny)).any())
-                   for a in (np.abs(case.x.astype(np.float64)), np.abs(reference_output(case))))
+        return any(
+            bool(((a > 0) & (a < tiny)).any())
+            for a in (np.abs(case.x.astype(np.float64)), np.abs(reference_output(case)))
+        )
 
 
-register(Divergence(
-    id="keras-jax-flushes-subnormals",
-    target="keras",
-    requires={"keras": ">=3.0", "jax": ">=0.10"},
-    op=_JAX_FTZ_OPS,
-    applies=_jax_ftz_applies,
-    when="float32, float64 or bfloat16 max pooling, global max pooling, relu, leaky_relu or sigmoid whose input "
-         "or output holds subnormal numbers",
-    spec="subnormal inputs and results are values like any other (max of [1e-45, 0] is 1e-45 in float32)",
-    behaviour="XLA's CPU code runs with denormals flushed to zero: subnormal inputs read as 0 and subnormal "
-              "results become 0 (MaxPooling1D(2) on float32 [1e-45, 0] gives 0; sigmoid(-87.5) gives 0, spec "
-              "1.0e-38); LeakyReLU's select reads a subnormal x as 0 >= 0 and returns x unscaled, and flushes a "
-              "subnormal slope * x to 0; float16 keeps its subnormals (it computes in float32)",
-    predict=xla_ftz,
-    example=lambda: Case("max_pool", np.array([[[1e-45, 0.0, 3e-45, 2e-45]]], dtype=np.float32), kernel_size=(2,),
-                         layout="channels_last"),
-))
+register(
+    Divergence(
+        id="keras-jax-flushes-subnormals",
+        target="keras",
+        requires={"keras": ">=3.0", "jax": ">=0.10"},
+        op=_JAX_FTZ_OPS,
+        applies=_jax_ftz_applies,
+        when="float32, float64 or bfloat16 max pooling, global max pooling, relu, leaky_relu or sigmoid "
+             "whose input "
+        "or output holds subnormal numbers",
+        spec="subnormal inputs and results are values like any other (max of [1e-45, 0] is 1e-45 in float32)",
+        behaviour="XLA's CPU code runs with denormals flushed to zero: subnormal inputs read as 0 and "
+                  "subnormal "
+        "results become 0 (MaxPooling1D(2) on float32 [1e-45, 0] gives 0; sigmoid(-87.5) gives 0, spec "
+        "1.0e-38); LeakyReLU's select reads a subnormal x as 0 >= 0 and returns x unscaled, and flushes a "
+        "subnormal slope * x to 0; float16 keeps its subnormals (it computes in float32)",
+        predict=xla_ftz,
+        example=lambda: Case(
+            "max_pool",
+            np.array([[[1e-45, 0.0, 3e-45, 2e-45]]], dtype=np.float32),
+            kernel_size=(2,),
+            layout="channels_last",
+        ),
+    )
+)
 
 
 def _float16_exp_overflows(case: Case) -> np.ndarray:
@@ -597,19 +644,22 @@ def jax_sigmoid_float16(case: Case, spec: np.ndarray) -> np.ndarray:
     return np.where(_float16_exp_overflows(case), 0.0, spec)
 
 
-register(Divergence(
-    id="keras-jax-sigmoid-float16-underflow",
-    target="keras",
-    requires={"keras": ">=3.0", "jax": ">=0.10"},
-    op="sigmoid",
-    applies=lambda case: case.dtype == "float16" and bool(_float16_exp_overflows(case).any()),
-    when="float16 input below -ln(65504) = -11.09, where exp(-x) overflows float16",
-    spec="y = 1 / (1 + exp(-x)) rounded once to float16: sigmoid(-12) = 6.1e-6, a float16 subnormal",
-    behaviour="gives 0 for every x < -11.09 (exp(-x) becomes inf in float16, so 1 / (1 + inf) = 0), although "
-              "float16 represents sigmoid(x) down to x = -16.6",
-    predict=jax_sigmoid_float16,
-    example=lambda: Case("sigmoid", np.array([[-12.0, 0.0, -11.0]], dtype=np.float16)),
-))
+register(
+    Divergence(
+        id="keras-jax-sigmoid-float16-underflow",
+        target="keras",
+        requires={"keras": ">=3.0", "jax": ">=0.10"},
+        op="sigmoid",
+        applies=lambda case: case.dtype == "float16" and bool(_float16_exp_overflows(case).any()),
+        when="float16 input below -ln(65504) = -11.09, where exp(-x) overflows float16",
+        spec="y = 1 / (1 + exp(-x)) rounded once to float16: sigmoid(-12) = 6.1e-6, a float16 subnormal",
+        behaviour="gives 0 for every x < -11.09 (exp(-x) becomes inf in float16, so 1 / (1 + inf) = 0), "
+                  "although "
+        "float16 represents sigmoid(x) down to x = -16.6",
+        predict=jax_sigmoid_float16,
+        example=lambda: Case("sigmoid", np.array([[-12.0, 0.0, -11.0]], dtype=np.float16)),
+    )
+)
 
 
 # --- float64 on the torch and jax backends ------------------------------------------------------------------
@@ -618,64 +668,44 @@ register(Divergence(
 # round float64 inputs to float32 and compute there. Measured on keras 3.15.1: which ops, and the dtype
 # each returns, differ per backend.
 
-def _rounded_to_float32(case: Case) -> Case:
-    return case.replace(**{k: v.astype(np.float32).astype(np.float64) for k, v in case.arrays().items()})
 
-
-def float32_arithmetic(case: Case, spec: np.ndarray) -> np.ndarray:
-    """The op on its inputs rounded once to float32; the float32 arithmetic after that is in the error bound
-    (computes_in="float32": gamma_{K+2}(2^-24) * sum |terms|, which also covers a bias added in float64)."""
-    return reference_output(_rounded_to_float32(case))
-
-
-def float32_overflowing_sums(case: Case) -> np.ndarray:
-    """Sums whose partial sums can overflow float32 although their float64 spec is finite: the summation
-    order decides between inf and NaN."""
-    if case.op not in SUM_OVERFLOW_OPS:
-        return np.zeros(reference_output(case).shape, bool)
-    return overflowing_sums(_rounded_to_float32(case), float(np.finfo(np.float32).max))
-
-
-FLOAT64_AS_FLOAT32 = dict(
-    applies=lambda case: case.dtype == "float64",
-    when="float64 input",
-    spec="y is computed from the float64 inputs, with float64's error bound, and returned as float64",
-    predict=float32_arithmetic,
-    unpredictable=float32_overflowing_sums,
-    computes_in="float32",
-    link="keras/src/backend/common/dtypes.py: BIT64_TO_BIT32_DTYPE (float64 -> float32 off TensorFlow)",
+register(
+    from_rule(
+        FLOAT64_AS_FLOAT32,
+        id="keras-torch-float64-computed-in-float32",
+        target="keras",
+        requires={"keras": ">=3.0", "torch": ">=2.0"},
+        op=("dense", "global_avg_pool"),
+        behaviour="Dense (keras.ops.matmul) and GlobalAveragePooling (keras.ops.mean) round float64 inputs "
+                  "to "
+        "float32 and compute in float32; GlobalAveragePooling casts the result back to float64, Dense "
+        "returns the float32 product, plus the bias in float64 when it has one (Dense(1, use_bias=False,"
+        " dtype='float64') on x = w = 1/3 gives float32 0.11111112, spec float64 0.111111111111)",
+        returns=lambda case: "float32" if case.op == "dense" and case.bias is None else "float64",
+        example=lambda: Case("dense", np.array([[1 / 3]]), weight=np.array([[1 / 3]])),
+    )
 )
 
-register(Divergence(
-    id="keras-torch-float64-computed-in-float32",
-    target="keras",
-    requires={"keras": ">=3.0", "torch": ">=2.0"},
-    op=("dense", "global_avg_pool"),
-    behaviour="Dense (keras.ops.matmul) and GlobalAveragePooling (keras.ops.mean) round float64 inputs to "
-              "float32 and compute in float32; GlobalAveragePooling casts the result back to float64, Dense "
-              "returns the float32 product, plus the bias in float64 when it has one (Dense(1, use_bias=False,"
-              " dtype='float64') on x = w = 1/3 gives float32 0.11111112, spec float64 0.111111111111)",
-    returns=lambda case: "float32" if case.op == "dense" and case.bias is None else "float64",
-    example=lambda: Case("dense", np.array([[1 / 3]]), weight=np.array([[1 / 3]])),
-    **FLOAT64_AS_FLOAT32,
-))
-
-register(Divergence(
-    id="keras-jax-float64-computed-in-float32",
-    target="keras",
-    requires={"keras": ">=3.0", "jax": ">=0.10"},
-    op=("global_avg_pool", "tanh"),
-    behaviour="with JAX_ENABLE_X64 set, GlobalAveragePooling (keras.ops.mean) and tanh (keras.ops.tanh) still "
-              "round float64 inputs to float32 and compute in float32; GlobalAveragePooling casts the result "
-              "back to float64, tanh returns float32 (tanh(1/3) gives float32 0.32151276, spec float64 "
-              "0.321512737532); Dense, the other pools and activations compute in float64",
-    returns=lambda case: "float32" if case.op == "tanh" else "float64",
-    example=lambda: Case("tanh", np.array([[1 / 3, -2.0, 0.0]])),
-    **FLOAT64_AS_FLOAT32,
-))
+register(
+    from_rule(
+        FLOAT64_AS_FLOAT32,
+        id="keras-jax-float64-computed-in-float32",
+        target="keras",
+        requires={"keras": ">=3.0", "jax": ">=0.10"},
+        op=("global_avg_pool", "tanh"),
+        behaviour="with JAX_ENABLE_X64 set, GlobalAveragePooling (keras.ops.mean) and tanh (keras.ops.tanh) "
+                  "still "
+        "round float64 inputs to float32 and compute in float32; GlobalAveragePooling casts the result "
+        "back to float64, tanh returns float32 (tanh(1/3) gives float32 0.32151276, spec float64 "
+        "0.321512737532); Dense, the other pools and activations compute in float64",
+        returns=lambda case: "float32" if case.op == "tanh" else "float64",
+        example=lambda: Case("tanh", np.array([[1 / 3, -2.0, 0.0]])),
+    )
+)
 
 
-# measured on jax 0.10.2 (JAX_ENABLE_X64 on or off): shapes of (3, 4, 7, 7, 7) = 4116 and (1, 1, 16, 16, 16) = 4096
+# measured on jax 0.10.2 (JAX_ENABLE_X64 on or off): shapes of (3, 4, 7, 7, 7) = 4116 and (1, 1, 16, 16, 16)
+# = 4096
 # elements lose every NaN, (3, 4, 7, 7, 6) = 3528 and 1-D inputs up to 4095 keep them; overlapping windows
 # (stride != kernel) keep them at any size; float16 and bfloat16 keep them up to 65536 elements
 XLA_BIG_REDUCE = 4096
@@ -694,21 +724,27 @@ def xla_max_of_numbers(case: Case, spec: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(spec), _max_of_numbers(case), spec)
 
 
-register(Divergence(
-    id="keras-jax-max-drops-nan-from-4096-elements",
-    target="keras",
-    requires={"keras": ">=3.0", "jax": ">=0.10"},
-    op=("global_max_pool", "max_pool"),
-    applies=_xla_max_drops_nan,
-    when="float32 or float64 input of 4096 elements or more holding a NaN, to GlobalMaxPooling, or to "
-         "MaxPooling whose windows tile the input (strides == pool_size, pool_size not all 1)",
-    spec="NaN propagates: a window holding a NaN yields NaN",
-    behaviour="XLA's CPU max reduction over an operand of >= 4096 elements ignores NaN (MaxPooling with "
-              "strides == pool_size becomes a reduction too): each window gives the max of its numbers, a "
-              "window of only NaN gives -inf (GlobalMaxPooling3D on (3, 4, 7, 7, 7) with NaN and inf gives inf, "
-              "spec NaN; the same input with 3528 elements, or with overlapping windows, propagates NaN)",
-    predict=xla_max_of_numbers,
-    example=lambda: Case("global_max_pool", np.where(np.arange(4096) % 512 == 1, np.nan,
-                                                     np.arange(4096.0)).astype(np.float32).reshape(1, 8, 512)),
-    link="https://github.com/openxla/xla/issues/21461 (XLA CPU reduce max drops NaN)",
-))
+register(
+    Divergence(
+        id="keras-jax-max-drops-nan-from-4096-elements",
+        target="keras",
+        requires={"keras": ">=3.0", "jax": ">=0.10"},
+        op=("global_max_pool", "max_pool"),
+        applies=_xla_max_drops_nan,
+        when="float32 or float64 input of 4096 elements or more holding a NaN, to GlobalMaxPooling, or to "
+        "MaxPooling whose windows tile the input (strides == pool_size, pool_size not all 1)",
+        spec="NaN propagates: a window holding a NaN yields NaN",
+        behaviour="XLA's CPU max reduction over an operand of >= 4096 elements ignores NaN (MaxPooling with "
+        "strides == pool_size becomes a reduction too): each window gives the max of its numbers, a "
+        "window of only NaN gives -inf (GlobalMaxPooling3D on (3, 4, 7, 7, 7) with NaN and inf gives inf, "
+        "spec NaN; the same input with 3528 elements, or with overlapping windows, propagates NaN)",
+        predict=xla_max_of_numbers,
+        example=lambda: Case(
+            "global_max_pool",
+            np.where(np.arange(4096) % 512 == 1, np.nan, np.arange(4096.0))
+            .astype(np.float32)
+            .reshape(1, 8, 512),
+        ),
+        link="https://github.com/openxla/xla/issues/21461 (XLA CPU reduce max drops NaN)",
+    )
+)

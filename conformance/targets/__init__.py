@@ -1,60 +1,79 @@
-"""Targets: the implementations under test, one module per target.
+"""Targets: the implementations under test.
 
-An adapter translates a canonical case into the target's own call, written as a small Python program
-(`program(case)`), which reads `x` (and `weight`, `bias`) channels-first and leaves `actual`, an
-(N, C, *spatial) numpy array. The same text runs in the target's worker process and is printed as the
-repro, so a repro is always exactly what ran.
+A target is one module. For each op it has an adapter: a module-level function (`max_pool(x, *, ...)`)
+that calls the framework and returns a channels-first numpy array, plus what the target can express
+(`Capabilities`) and a `supports(case)` check that needs no framework import. The function runs in the
+target's worker process (`executor.py`) with the case's arrays and parameters translated by `call(case)`
+(for error inputs, `error_call(case, rank)` passes the parameters through as given); a repro prints the
+function's own source and the exact call, so it is always what ran.
+
+Built-in targets are torch and keras (and `impl`, a user's module); others register through the entry
+point group `conformance.targets` (see README, "Adding a target").
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..cases import Case
-from ..executor import Outcome, Worker, worker_for
+from ..executor import Outcome, Request, Worker, worker_for
+from .capabilities import Capabilities
+from .source import call_source, standalone_source
+
+__all__ = ["Adapter", "Call", "Capabilities", "NotExpressible", "Target", "all_targets"]
 
 
 class NotExpressible(Exception):
     """The target's API has no way to write this case (e.g. Keras pooling with explicit padding)."""
 
 
-INTEGER_DTYPES = ("int8", "uint8", "int32", "int64")
+@dataclass(frozen=True)
+class Call:
+    """An adapter function and the parameters one case passes it (the arrays come from the case)."""
+
+    fn: Callable[..., Any]
+    params: dict[str, Any]
+    arrays: tuple[str, ...] = ("x",)
+    outputs: tuple[str, ...] = ("actual",)
+
+    def request(self) -> Request:
+        return Request(self.fn.__module__, self.fn.__name__, self.params, self.outputs)
+
+    def source(self) -> str:
+        """A program that runs the call on the arrays the repro defines and leaves `actual`."""
+        call = call_source(self.fn, self.arrays, self.params)
+        if len(self.outputs) > 1:
+            call = call.replace("actual = ", f"{', '.join(self.outputs)} = ", 1)
+        return standalone_source(self.fn) + "\n" + call + "\n"
+
+
+def _always(case: Case) -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
-class Capabilities:
-    """What a target can express for one op; strategies draw mostly inside it (the adapter decides)."""
+class Adapter:
+    """One op on one target: what it can express, why a case is not expressible (None: it is), and the
+    call for a case; `error_call` takes an error input's parameters as given, unvalidated."""
 
-    ranks: tuple[int, ...] = (1, 2, 3)
-    dtypes: tuple[str, ...] = ("float32", "float64")
-    dtypes_3d: tuple[str, ...] | None = None  # where 3-D kernels exist for fewer dtypes
-    layouts: tuple[str, ...] = ("channels_first",)
-    padding: str = "any"  # "any" | "symmetric" (explicit, pb == pa) | "keras" (only 'valid'/'same' resolutions)
-    pad_limit: bool = False  # torch: each pad <= half the effective kernel
-    ceil_mode: bool = True
-    dilation: bool = True
-    count_include_pad: bool = True
-    divisor_override_ranks: tuple[int, ...] = (1, 2, 3)
-    kernel_within_input_3d: bool = False  # torch avg_pool3d rejects kernel > input even with padding
-
-    int_ranks: tuple[int, ...] = ()  # ranks where integer inputs are accepted (max pooling)
-
-    def dtypes_for(self, rank: int) -> tuple[str, ...]:
-        floats = self.dtypes_3d if rank == 3 and self.dtypes_3d is not None else self.dtypes
-        return floats + (INTEGER_DTYPES if rank in self.int_ranks else ())
-    groups: bool = True  # conv: grouped and depthwise convolution
-    causal: bool = True  # conv: padding='causal' (1-D), i.e. (d*(k-1), 0)
-    dilation_with_stride: bool = True  # conv: stride > 1 together with dilation > 1 (Keras Conv rejects it)
+    capabilities: Capabilities
+    call: Callable[[Case], Call]
+    supports: Callable[[Case], str | None] = _always
+    error_call: Callable[[Case, int], Call] | None = None
 
 
 @dataclass
 class Target:
     name: str  # also the pytest marker
     package: str  # the distribution whose presence and version decide availability
-    ops: dict[str, Capabilities] = field(default_factory=dict)
+    adapters: dict[str, Adapter] = field(default_factory=dict)
     worker_env: dict[str, str] = field(default_factory=dict)
+    _versions: dict[str, str] | None = field(default=None, init=False, repr=False)
 
     def missing_reason(self) -> str | None:
         """Why this target cannot run here, or None."""
@@ -64,10 +83,7 @@ class Target:
 
     @property
     def version(self) -> str:
-        try:
-            return importlib.metadata.version(self.package)
-        except importlib.metadata.PackageNotFoundError:
-            return "unknown"
+        return _distribution_version(self.package)
 
     @property
     def label(self) -> str:
@@ -80,12 +96,13 @@ class Target:
     def __repr__(self) -> str:
         return f"<target {self.name}>"
 
-    def _repr_pretty_(self, printer, cycle) -> None:
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))
 
     def capabilities(self, op: str) -> Capabilities | None:
         """What the target can express for `op`, or None if it does not have the op at all."""
-        return self.ops.get(op)
+        adapter = self.adapters.get(op)
+        return None if adapter is None else adapter.capabilities
 
     def unsupported(self, case: Case) -> str | None:
         """Why this case is not expressible on the target, or None."""
@@ -97,21 +114,43 @@ class Target:
             return f"{self.name} {case.op} {case.rank}-D has no {case.dtype} kernel (has {', '.join(dtypes)})"
         if case.layout not in caps.layouts:
             return f"{self.name} {case.op} has no {case.layout} layout"
-        return None
+        return self.adapters[case.op].supports(case)
 
-    def program(self, case: Case) -> str:
-        raise NotImplementedError
+    def lacks(self, op: str) -> str:
+        """Why an error input of an op the target does not have is not expressible."""
+        return f"{self.name} has no {op}"
+
+    def call(self, case: Case) -> Call:
+        """The adapter call for a case `unsupported` accepts."""
+        return self.adapters[case.op].call(case)
+
+    def error_call(self, case: Case, rank: int) -> Call:
+        """The adapter call for an error input (`conformance/error_inputs.py`): parameters go through as the
+        case gives them, unvalidated; `rank` is the spatial rank of the API called (F.max_pool{rank}d,
+        MaxPooling{rank}D), which a wrong-rank input does not reveal. Raises NotExpressible where the
+        target's API cannot write the case."""
+        adapter = self.adapters.get(case.op)
+        if adapter is None:
+            raise NotExpressible(self.lacks(case.op))
+        if adapter.error_call is None:
+            return adapter.call(case)
+        return adapter.error_call(case, rank)
 
     def run(self, case: Case) -> Outcome:
-        return self.run_program(self.program(case), case.arrays(), self.worker_name(case))
+        return self.run_call(self.call(case), case.arrays(), self.worker_name(case))
+
+    def run_error(self, case: Case, rank: int) -> Outcome:
+        """Run `error_call` in the target's worker, so a crash or hang is an outcome, not the end."""
+        return self.run_call(self.error_call(case, rank), case.arrays(), self.worker_name(case))
 
     def run_fresh(self, *cases: Case) -> Outcome:
         """Run `cases` in order in a new worker process (closed after) and return the last one's outcome:
         the target's answer with no state left by earlier calls, or with exactly the state `cases` leave."""
         worker = Worker(f"{self.name}-fresh", self.worker_env)
         try:
+            outcome = Outcome("ok")
             for case in cases:
-                outcome = worker.run(self.program(case), case.arrays())
+                outcome = worker.run(self.call(case).request(), case.arrays())
             return outcome
         finally:
             worker.close()
@@ -120,36 +159,31 @@ class Target:
         """The worker process a case runs in: one per target, unless framework state leaks between cases."""
         return self.name
 
-    def error_program(self, case: Case, rank: int) -> str:
-        """The target's call for a case the spec may reject (the error contract, `conformance/errors.py`).
+    def run_call(self, call: Call, arrays: dict[str, Any], worker: str | None = None) -> Outcome:
+        return worker_for(worker or self.name, self.worker_env).run(call.request(), arrays)
 
-        Parameters go through as the case gives them, unvalidated (`program` resolves them with the
-        reference, which raises for invalid ones); `rank` is the spatial rank of the API called
-        (F.max_pool{rank}d, MaxPooling{rank}D), which a wrong-rank input does not reveal. Raises
-        NotExpressible where the target's API cannot write the case. By default `program`, which for a
-        reference-API module passes the arguments through as given.
-        """
-        if self.capabilities(case.op) is None:
-            raise NotExpressible(f"{self.name} has no {case.op}")
-        return self.program(case)
 
-    def run_error(self, case: Case, rank: int) -> Outcome:
-        """Run `error_program` in the target's worker, so a crash or hang is an outcome, not the end."""
-        return self.run_program(self.error_program(case, rank), case.arrays(), self.worker_name(case))
+@functools.cache  # package metadata is read once per run, not once per case
+def _distribution_version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
-    def run_program(self, program: str, arrays: dict | None = None, worker: str | None = None) -> Outcome:
-        return worker_for(worker or self.name, self.worker_env).run(program, arrays or {})
 
-    def program_for_call(self, call: str) -> str:
-        """A program calling a reference-API function by name (only `impl` targets offer this)."""
-        raise NotImplementedError(f"{self.name} has no reference-API functions to call")
+ENTRY_POINT_GROUP = "conformance.targets"
 
 
 def all_targets(impl: str | None = None) -> list[Target]:
+    """The built-in targets, those other packages register under the entry point group
+    `conformance.targets` (each entry point: a callable returning a Target), and `impl` for a module."""
     from .keras_target import KerasTarget
     from .torch_target import TorchTarget
 
     targets: list[Target] = [TorchTarget(), KerasTarget()]
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if entry.name not in {t.name for t in targets}:
+            targets.append(entry.load()())
     if impl:
         from .impl_target import ImplTarget
 

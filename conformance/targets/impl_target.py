@@ -6,16 +6,41 @@ the module means "this case is not expressible here", so partial implementations
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 
-from ..cases import OP_PARAMS, Case
-from . import Capabilities, Target
+import numpy as np
+
+from ..cases import Case
+from ..ops import OPS
+from . import Adapter, Call, Capabilities, Target
+
+# --- adapters: run in the impl worker -----------------------------------------------------------------
+
+
+def call_impl(x, *, module, op, **arguments):
+    """module.op(x, **arguments): the user's function under the reference's name and signature."""
+    impl = importlib.import_module(module)
+    return np.asarray(getattr(impl, op)(x, **arguments))
+
+
+def output_size(*, module, **arguments):
+    return importlib.import_module(module).output_size(**arguments)
+
+
+def provided_names(*, module, names):
+    impl = importlib.import_module(module)
+    return [n for n in names if callable(getattr(impl, n, None))]
+
+
+# --- translation ----------------------------------------------------------------------------------------
 
 EVERYTHING = Capabilities(dtypes=("float32", "float64"))
 # integer inputs keep their dtype only where the op picks values (max pooling, padding)
 PICKING = Capabilities(dtypes=("float32", "float64"), int_ranks=(1, 2, 3))
-API = (*OP_PARAMS, "output_size", "im2col")
+PICKING_OPS = ("max_pool", "adaptive_max_pool", "global_max_pool", "zero_pad")
+API = (*OPS, "output_size")
 
 
 class ImplTarget(Target):
@@ -30,8 +55,10 @@ class ImplTarget(Target):
         except (ImportError, ValueError) as err:
             return f"impl: cannot locate module {self.module!r}: {err}"
         if found is None:
-            return (f"impl: module {self.module!r} is not importable from {os.getcwd()} "
-                    "(add its folder to PYTHONPATH if it lives elsewhere)")
+            return (
+                f"impl: module {self.module!r} is not importable from {os.getcwd()} "
+                "(add its folder to PYTHONPATH if it lives elsewhere)"
+            )
         return None
 
     @property
@@ -46,12 +73,15 @@ class ImplTarget(Target):
     def provided(self) -> list[str]:
         """The reference API names the module defines, asked of the worker (importing it may crash)."""
         if self._provided is None:
-            outcome = self.run_program(
-                f"import importlib\nm = importlib.import_module({self.module!r})\n"
-                f"actual = [n for n in {API!r} if callable(getattr(m, n, None))]\n", {})
+            outcome = self.run_call(Call(provided_names, {"module": self.module, "names": API}, ()), {})
             if outcome.kind != "ok":
                 raise RuntimeError(f"impl: importing {self.module!r} {outcome.describe()}")
-            self._provided = outcome.values["actual"]
+            self._provided = list(outcome.values["actual"])
+            self.adapters = {
+                op: Adapter(PICKING if op in PICKING_OPS else EVERYTHING, self._call)
+                for op in self._provided
+                if op in OPS
+            }
         return self._provided
 
     def versions(self) -> dict[str, str]:
@@ -60,18 +90,10 @@ class ImplTarget(Target):
     def capabilities(self, op: str) -> Capabilities | None:
         if op not in self.provided:
             return None
-        return PICKING if op in ("max_pool", "adaptive_max_pool", "global_max_pool", "zero_pad") else EVERYTHING
+        return super().capabilities(op) or EVERYTHING  # output_size: a function, not an op
 
-    def program(self, case: Case) -> str:
-        args = ["x"] + [f"{k}={k}" for k in ("weight", "bias") if getattr(case, k) is not None]
-        args += [f"{k}={v!r}" for k, v in case.kwargs().items()]
-        return self.program_for_call(f"np.asarray(impl.{case.op}({', '.join(args)}))")
+    def _call(self, case: Case) -> Call:
+        return Call(call_impl, {"module": self.module, "op": case.op, **case.kwargs()}, case.array_names())
 
-    def program_for_call(self, call: str) -> str:
-        call = call if call.startswith("np.") else f"impl.{call}"
-        return (
-            "import importlib\n"
-            f"impl = importlib.import_module({self.module!r})\n"
-            f"actual = {call}\n"
-        )
-
+    def output_size_call(self, arguments: dict[str, object]) -> Call:
+        return Call(output_size, {"module": self.module, **arguments}, ())

@@ -1,31 +1,115 @@
-"""Keras layers (Keras 3 on any backend, or Keras 2): pooling, global pooling and ZeroPadding.
+"""Keras layers (Keras 3 on any backend, or Keras 2): pooling, global pooling, ZeroPadding, Conv and
+DepthwiseConv, Dense and the activation layers.
 
-Keras pools take only 'valid' or 'same' and have no ceil_mode or dilation; a case is expressible when
-its *resolved* padding equals one of those two resolutions, whatever form the case gave it in.
+The adapter functions at the top run in the Keras worker (they import keras themselves); the rest of
+the module translates a case into their parameters and needs no Keras. Keras pools take only 'valid' or
+'same' and have no ceil_mode or dilation; a case is expressible when its *resolved* padding equals one of
+those two resolutions, whatever form the case gave it in.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
 import importlib.util
 import os
+from typing import Any
+
+import numpy as np
 
 from ..cases import Case
-from . import Capabilities, Target
+from . import Adapter, Call, Capabilities, NotExpressible, Target, _distribution_version
+
+# --- adapters: run in the worker ----------------------------------------------------------------------
+
+
+def to_numpy(y):
+    import keras
+
+    return keras.ops.convert_to_numpy(y) if hasattr(keras, "ops") else np.asarray(y)  # Keras 2 has no ops
+
+
+def layer(name, *args, **config):
+    import keras
+
+    return getattr(keras.layers, name)(*args, **config)
+
+
+def run_layer(layer, x, layout, weights=None):
+    """The layer on channels-first x given to it in `layout`; returns the output channels-first and what
+    compute_output_shape claims (or the error it raises, as text)."""
+    x_in = np.moveaxis(x, 1, -1) if layout == "channels_last" else x
+    if weights is not None:
+        layer.build(x_in.shape)
+        layer.set_weights(weights)
+    y = to_numpy(layer(x_in))
+    try:  # Keras' shape inference, which can disagree with its kernels on invalid input
+        claimed = tuple(layer.compute_output_shape(x_in.shape))
+    except Exception as err:
+        claimed = f"raises {type(err).__name__}: {err}"
+    return (np.moveaxis(y, -1, 1) if layout == "channels_last" else y), claimed
+
+
+def max_pool(x, *, rank, layout, **config):
+    return run_layer(layer(f"MaxPooling{rank}D", **config), x, layout)
+
+
+def avg_pool(x, *, rank, layout, **config):
+    return run_layer(layer(f"AveragePooling{rank}D", **config), x, layout)
+
+
+def global_max_pool(x, *, rank, layout, **config):
+    return run_layer(layer(f"GlobalMaxPooling{rank}D", **config), x, layout)
+
+
+def global_avg_pool(x, *, rank, layout, **config):
+    return run_layer(layer(f"GlobalAveragePooling{rank}D", **config), x, layout)
+
+
+def zero_pad(x, *, rank, layout, **config):
+    return run_layer(layer(f"ZeroPadding{rank}D", **config), x, layout)
+
+
+def conv(x, weight, bias=None, *, name, layout, **config):
+    """Conv{r}D, or DepthwiseConv{r}D with config's depth_multiplier m; weight is (C_out, C_in/groups, *k)."""
+    spatial = tuple(range(2, weight.ndim))
+    if "depth_multiplier" in config:  # output channel c*m + j -> depthwise kernel (*k, C_in, m)
+        m = config["depth_multiplier"]
+        kernel = np.transpose(weight.reshape((weight.shape[0] // m, m, *weight.shape[2:])), (*spatial, 0, 1))
+    else:  # -> (*k, C_in/groups, C_out)
+        kernel = np.transpose(weight, (*spatial, 1, 0))
+    return run_layer(layer(name, **config), x, layout, [kernel] if bias is None else [kernel, bias])
+
+
+def dense(x, weight, bias=None, **config):
+    weights = [weight.T] if bias is None else [weight.T, bias]  # the kernel is (in_features, out_features)
+    return run_layer(layer("Dense", weight.shape[0], **config), x, None, weights)
+
+
+def relu(x, *, dtype):
+    return run_layer(layer("ReLU", dtype=dtype), x, None)
+
+
+def leaky_relu(x, *, negative_slope, dtype):
+    try:
+        leaky = layer("LeakyReLU", negative_slope=negative_slope, dtype=dtype)
+    except TypeError:  # Keras 2 names the slope alpha
+        leaky = layer("LeakyReLU", alpha=negative_slope, dtype=dtype)
+    return run_layer(leaky, x, None)
+
+
+def sigmoid(x, *, dtype):
+    return run_layer(layer("Activation", "sigmoid", dtype=dtype), x, None)
+
+
+def tanh(x, *, dtype):
+    return run_layer(layer("Activation", "tanh", dtype=dtype), x, None)
+
+
+# --- translation: case -> adapter parameters (no Keras needed) ------------------------------------------
 
 _LAYOUTS = ("channels_last", "channels_first")
 _DTYPES = ("float32", "float64", "float16", "bfloat16")
-# TF has MaxPool3D/AvgPool3D CPU kernels for float32 and bfloat16 only (float16: NotFoundError)
-_POOL = Capabilities(dtypes=_DTYPES, dtypes_3d=("float32", "bfloat16"), layouts=_LAYOUTS, padding="keras", ceil_mode=False, dilation=False,
-                     count_include_pad=False, divisor_override_ranks=())
-OPS = {
-    "max_pool": _POOL,
-    "avg_pool": _POOL,
-    "global_max_pool": Capabilities(dtypes=_DTYPES, layouts=_LAYOUTS),
-    "global_avg_pool": Capabilities(dtypes=_DTYPES, layouts=_LAYOUTS),
-    "zero_pad": Capabilities(dtypes=_DTYPES, layouts=_LAYOUTS),
-}
+_OUTPUTS = ("actual", "claimed_shape")
 LAYER = {
     "max_pool": "MaxPooling{r}D",
     "avg_pool": "AveragePooling{r}D",
@@ -33,49 +117,137 @@ LAYER = {
     "global_avg_pool": "GlobalAveragePooling{r}D",
     "zero_pad": "ZeroPadding{r}D",
 }
-# conv (Conv1D/2D/3D, DepthwiseConv1D/2D), Dense and the activation layers. Conv pads only as 'valid',
-# 'same' or (Conv1D) 'causal'; Conv rejects strides > 1 with dilation_rate > 1 (DepthwiseConv decomposes).
-OPS.update({
-    "conv": Capabilities(dtypes=_DTYPES, layouts=_LAYOUTS, padding="keras", ceil_mode=False,
-                         dilation_with_stride=False),
-    "dense": Capabilities(dtypes=_DTYPES),
-    "relu": Capabilities(dtypes=_DTYPES),
-    "leaky_relu": Capabilities(dtypes=_DTYPES),
-    "sigmoid": Capabilities(dtypes=_DTYPES),
-    "tanh": Capabilities(dtypes=_DTYPES),
-})
-_ACTIVATION_LAYER = {
-    "relu": "keras.layers.ReLU({dtype})",
-    "sigmoid": "keras.layers.Activation('sigmoid', {dtype})",
-    "tanh": "keras.layers.Activation('tanh', {dtype})",
-}
 _BACKEND_PACKAGES = {"tensorflow": ("tensorflow", "tensorflow-cpu"), "torch": ("torch",), "jax": ("jax",)}
 
 
-PRELUDE = ("import keras\n"
-           "to_numpy = keras.ops.convert_to_numpy if hasattr(keras, 'ops') else np.asarray  # Keras 2 has no ops")
+def keras_padding(case: Case) -> str | None:
+    """'valid' or 'same' if the case's resolved padding is one of them, else None."""
+    pads = case.pads
+    if all(p == (0, 0) for p in pads):
+        return "valid"
+    same = case.replace(padding="same").pads
+    return "same" if pads == same else None
 
 
-def layout_conversions(case: Case) -> tuple[str, str]:
-    """Source turning channels-first `x` into the layer's layout, and a template turning its output back."""
-    if case.layout == "channels_last":
-        return "np.moveaxis(x, 1, -1)", "np.moveaxis({}, -1, 1)"
-    return "x", "{}"
+def keras_conv_padding(case: Case) -> str | None:
+    """'valid', 'same' or (1-D) 'causal' if the case's resolved conv padding is one of them, else None."""
+    mode = keras_padding(case)
+    if mode is None and case.rank == 1 and case.pads == case.replace(padding="causal").pads:
+        mode = "causal"
+    return mode
+
+
+def _one(value: Any, rank: int) -> Any:
+    return value[0] if rank == 1 and isinstance(value, tuple) and len(value) == 1 else value
+
+
+def _flat(value: Any) -> list[Any]:
+    return [u for w in value for u in _flat(w)] if isinstance(value, (tuple, list)) else [value]
+
+
+def keras_release(version: str) -> tuple[int, ...]:
+    """(major, minor) of a Keras version string; an unparsable one counts as the newest."""
+    return tuple(int(p) for p in version.split(".")[:2]) if version.replace(".", "").isdigit() else (3, 99)
+
+
+def tf_nchw_unsupported(case: Case, backend: str) -> bool:
+    """A channels_first case TF's CPU kernels take as NCHW in float32/bfloat16 (oneDNN) only."""
+    return (
+        backend == "tensorflow" and case.layout == "channels_first" and case.dtype in ("float16", "float64")
+    )
+
+
+def conv_layer(case: Case, release: tuple[int, ...], backend: str) -> str:
+    """DepthwiseConv1D/2D where the case is depthwise (groups == C_in > 1) and it maps, else ConvND.
+
+    DepthwiseConv has no 'causal', and TF's CPU depthwise kernel (float16/float64) rejects unequal 2-D
+    strides unless Keras decomposes a strided+dilated call; grouped ConvND expresses those cases."""
+    s, d = case.strides, case.dilations
+    strides_ok = case.rank == 1 or len(set(s)) == 1 or (max(s) > 1 and max(d) > 1)
+    if release < (3, 15) and max(s) > 1 and max(d) > 1:
+        strides_ok = (
+            False  # Keras < 3.15 DepthwiseConv rejects strides > 1 with dilation_rate > 1 (ValueError)
+        )
+    # Keras < 3.15 (and Keras 2 in 1-D) hands TF's NHWC-only CPU DepthwiseConv2dNative an NCHW input in
+    # float16/float64 (UnimplementedError); grouped ConvND expresses those cases
+    nchw_depthwise_fails = (
+        tf_nchw_unsupported(case, backend) and release < (3, 15) and (case.rank == 1 or release[0] >= 3)
+    )
+    depthwise = (
+        case.groups > 1
+        and case.groups == case.shape[1]
+        and case.rank <= 2
+        and keras_conv_padding(case) != "causal"
+        and strides_ok
+        and not nchw_depthwise_fails
+    )
+    return f"{'DepthwiseConv' if depthwise else 'Conv'}{case.rank}D"
 
 
 class KerasTarget(Target):
-    def __init__(self):
+    def __init__(self) -> None:
         self.backend = os.environ.get("KERAS_BACKEND", "tensorflow")
         # oneDNN is TF's default on x86; pinning it keeps TF's NaN behaviour in max pooling predictable
-        env = {"KERAS_BACKEND": self.backend,
-               "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")}
+        env = {
+            "KERAS_BACKEND": self.backend,
+            "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1"),
+        }
         if self.backend == "jax":  # without x64, JAX silently turns every float64 array into float32
             env["JAX_ENABLE_X64"] = os.environ.get("JAX_ENABLE_X64", "1")
-        super().__init__(name="keras", package="keras", ops=OPS, worker_env=env)
+        super().__init__(name="keras", package="keras", adapters=self._adapters(), worker_env=env)
         # Keras 2 (TF <= 2.15's bundled keras) hands TF channels_first ops that Keras 3 transposes first
-        self.keras_release = tuple(int(p) for p in self.version.split(".")[:2]) \
-            if self.version.replace(".", "").isdigit() else (3, 99)
+        self.keras_release = keras_release(self.version)
         self.keras_major = self.keras_release[0]
+
+    def _adapters(self) -> dict[str, Adapter]:
+        # TF has MaxPool3D/AvgPool3D CPU kernels for float32 and bfloat16 only (float16: NotFoundError)
+        pool = Capabilities(
+            dtypes=_DTYPES,
+            dtypes_3d=("float32", "bfloat16"),
+            layouts=_LAYOUTS,
+            padding="keras",
+            ceil_mode=False,
+            dilation=False,
+            count_include_pad=False,
+            divisor_override_ranks=(),
+        )
+        plain = Capabilities(dtypes=_DTYPES)
+        laid_out = Capabilities(dtypes=_DTYPES, layouts=_LAYOUTS)
+        return {
+            "max_pool": Adapter(pool, self._pool_call, self._pool_supports, self._pool_error_call),
+            "avg_pool": Adapter(pool, self._pool_call, self._pool_supports, self._pool_error_call),
+            "global_max_pool": Adapter(
+                laid_out, self._global_call, self._supports, lambda case, rank: self._global_call(case, rank)
+            ),
+            "global_avg_pool": Adapter(
+                laid_out, self._global_call, self._supports, lambda case, rank: self._global_call(case, rank)
+            ),
+            "zero_pad": Adapter(
+                laid_out, self._zero_pad_call, self._zero_pad_supports, self._zero_pad_error_call
+            ),
+            # Conv pads only as 'valid', 'same' or (Conv1D) 'causal'; Conv rejects strides > 1 with
+            # dilation_rate > 1 (DepthwiseConv decomposes)
+            "conv": Adapter(
+                Capabilities(
+                    dtypes=_DTYPES,
+                    layouts=_LAYOUTS,
+                    padding="keras",
+                    ceil_mode=False,
+                    dilation_with_stride=False,
+                ),
+                self._conv_call,
+                self._conv_supports,
+                self._conv_error_call,
+            ),
+            "dense": Adapter(plain, self._dense_call, self._supports),
+            "relu": Adapter(plain, self._activation_call(relu), self._supports),
+            "leaky_relu": Adapter(plain, self._activation_call(leaky_relu, "negative_slope"), self._supports),
+            "sigmoid": Adapter(plain, self._activation_call(sigmoid), self._supports),
+            "tanh": Adapter(plain, self._activation_call(tanh), self._supports),
+        }
+
+    def lacks(self, op: str) -> str:
+        return f"Keras has no {op} layer"
 
     def missing_reason(self) -> str | None:
         reason = super().missing_reason()
@@ -86,10 +258,9 @@ class KerasTarget(Target):
     @property
     def backend_version(self) -> str:
         for dist in _BACKEND_PACKAGES.get(self.backend, (self.backend,)):
-            try:
-                return importlib.metadata.version(dist)
-            except importlib.metadata.PackageNotFoundError:
-                continue
+            version = _distribution_version(dist)
+            if version != "unknown":
+                return version
         return "unknown"
 
     @property
@@ -106,7 +277,8 @@ class KerasTarget(Target):
         return caps
 
     def worker_name(self, case: Case) -> str:
-        # Keras 2 hands TF NCHW for 2-D and 3-D channels_first (1-D goes through NHWC), and TF <= 2.15's oneDNN
+        # Keras 2 hands TF NCHW for 2-D and 3-D channels_first (1-D goes through NHWC), and TF <= 2.15's
+        # oneDNN
         # pooling then reuses a primitive cached for NHWC input of the same sizes (divergence
         # tf-onednn-pool-cache-ignores-layout): a worker per TF data format keeps each case's answer
         # independent of the cases run before it.
@@ -114,72 +286,26 @@ class KerasTarget(Target):
             return f"{self.name}-channels_first"
         return self.name
 
-    def keras_padding(self, case: Case) -> str | None:
-        """'valid' or 'same' if the case's resolved padding is one of them, else None."""
-        pads = case.pads
-        if all(p == (0, 0) for p in pads):
-            return "valid"
-        same = case.replace(padding="same").pads
-        return "same" if pads == same else None
+    # --- what is expressible --------------------------------------------------------------------------
 
-    def keras_conv_padding(self, case: Case) -> str | None:
-        """'valid', 'same' or (1-D) 'causal' if the case's resolved conv padding is one of them, else None."""
-        mode = self.keras_padding(case)
-        if mode is None and case.rank == 1 and case.pads == case.replace(padding="causal").pads:
-            mode = "causal"
-        return mode
-
-    def conv_layer(self, case: Case) -> str:
-        """DepthwiseConv1D/2D where the case is depthwise (groups == C_in > 1) and it maps, else ConvND.
-
-        DepthwiseConv has no 'causal', and TF's CPU depthwise kernel (float16/float64) rejects unequal 2-D
-        strides unless Keras decomposes a strided+dilated call; grouped ConvND expresses those cases."""
-        s, d = case.strides, case.dilations
-        strides_ok = case.rank == 1 or len(set(s)) == 1 or (max(s) > 1 and max(d) > 1)
-        if self.keras_release < (3, 15) and max(s) > 1 and max(d) > 1:
-            strides_ok = False  # Keras < 3.15 DepthwiseConv rejects strides > 1 with dilation_rate > 1 (ValueError)
-        depthwise = case.groups > 1 and case.groups == case.shape[1] and case.rank <= 2 \
-            and self.keras_conv_padding(case) != "causal" and strides_ok \
-            and not (self._tf_nchw_unsupported(case) and self.keras_release < (3, 15)
-                     and (case.rank == 1 or self.keras_major >= 3))
-        # Keras < 3.15 (and Keras 2 in 1-D) hands TF's NHWC-only CPU DepthwiseConv2dNative an NCHW input in
-        # float16/float64 (UnimplementedError); grouped ConvND expresses those cases
-        return f"{'DepthwiseConv' if depthwise else 'Conv'}{case.rank}D"
-
-    def _unsupported_conv(self, case: Case) -> str | None:
-        mode = self.keras_conv_padding(case)
-        if mode is None:
-            causal = f" or, in 1-D, 'causal' {case.replace(padding='causal').pads}" if case.rank == 1 else ""
-            return (f"Keras conv pads only as 'valid' or 'same' {case.replace(padding='same').pads}{causal}; "
-                    f"resolved pads are {case.pads}")
-        layer = self.conv_layer(case)
-        if layer.startswith("Conv") and max(case.strides) > 1 and max(case.dilations) > 1:
-            return (f"Keras {layer} rejects strides > 1 together with dilation_rate > 1 (ValueError in its "
-                    f"constructor); got strides {case.strides}, dilation_rate {case.dilations}")
-        if (self.backend == "tensorflow" and layer.startswith("Conv") and case.groups == 1
-                and (case.rank <= 2 or self.keras_major < 3)
-                and case.layout == "channels_first" and case.dtype in ("float16", "float64")):
-            return (f"Keras {'2 ' if self.keras_major < 3 else ''}{layer} channels_first hands TF an NCHW "
-                    f"Conv{max(case.rank, 2)}D, which TF's CPU kernel supports for float32/bfloat16 only "
-                    f"({'InvalidArgumentError' if case.rank == 3 else 'UnimplementedError'} for {case.dtype})")
+    def _supports(self, case: Case) -> str | None:
+        if case.dtype == "float64" and self.worker_env.get("JAX_ENABLE_X64", "1").lower() in (
+            "0",
+            "false",
+            "no",
+            "off",
+        ):
+            return "Keras on JAX has no float64 with JAX_ENABLE_X64 off (arrays silently become float32)"
         return None
 
-    def _tf_nchw_unsupported(self, case: Case) -> bool:
-        """A channels_first case TF's CPU kernels take as NCHW in float32/bfloat16 (oneDNN) only."""
-        return (self.backend == "tensorflow" and case.layout == "channels_first"
-                and case.dtype in ("float16", "float64"))
-
-    def unsupported(self, case: Case) -> str | None:
-        reason = super().unsupported(case)
-        if not reason and case.dtype == "float64" and self.worker_env.get("JAX_ENABLE_X64", "1").lower() in (
-                "0", "false", "no", "off"):
-            return "Keras on JAX has no float64 with JAX_ENABLE_X64 off (arrays silently become float32)"
-        if not reason and case.op == "conv":
-            return self._unsupported_conv(case)
-        if not reason and case.op == "zero_pad" and case.rank == 1 and self.keras_major < 3 \
-                and case.layout == "channels_first":
+    def _zero_pad_supports(self, case: Case) -> str | None:
+        if case.rank == 1 and self.keras_major < 3 and case.layout == "channels_first":
             return "Keras 2 ZeroPadding1D has no data_format (channels_last only)"
-        if reason or not case.is_windowed:
+        return self._supports(case)
+
+    def _pool_supports(self, case: Case) -> str | None:
+        reason = self._supports(case)
+        if reason:
             return reason
         if case.ceil_mode:
             return "Keras pooling has no ceil_mode"
@@ -187,169 +313,224 @@ class KerasTarget(Target):
             return f"Keras pooling has no dilation; got {case.dilations}"
         if case.divisor_override is not None:
             return "Keras pooling has no divisor_override"
-        mode = self.keras_padding(case)
+        mode = keras_padding(case)
         if mode is None:
-            return (f"Keras pooling pads only as 'valid' or 'same' ({case.replace(padding='same').pads}); "
-                    f"resolved pads are {case.pads}")
+            return (
+                f"Keras pooling pads only as 'valid' or 'same' ({case.replace(padding='same').pads}); "
+                f"resolved pads are {case.pads}"
+            )
         if case.op == "avg_pool" and mode == "same" and case.count_include_pad:
-            return "Keras AveragePooling 'same' leaves padding out of the divisor (count_include_pad=False only)"
-        if (self.backend == "torch" and case.op == "avg_pool" and case.rank == 3 and mode == "same"
-                and all(b == a for b, a in case.pads) and any(k > n for k, n in zip(case.kernel, case.shape[2:]))):
-            return ("Keras AveragePooling3D on torch passes symmetric 'same' padding to F.avg_pool3d, which rejects "
-                    f"a kernel larger than the input, padding notwithstanding (RuntimeError; kernel {case.kernel}, "
-                    f"input {case.shape[2:]})")
+            return (
+                "Keras AveragePooling 'same' leaves padding out of the divisor (count_include_pad=False only)"
+            )
+        if (
+            self.backend == "torch"
+            and case.op == "avg_pool"
+            and case.rank == 3
+            and mode == "same"
+            and all(b == a for b, a in case.pads)
+            and any(k > n for k, n in zip(case.kernel, case.shape[2:]))
+        ):
+            return (
+                "Keras AveragePooling3D on torch passes symmetric 'same' padding to F.avg_pool3d, which "
+                "rejects "
+                f"a kernel larger than the input, padding notwithstanding (RuntimeError; kernel "
+                f"{case.kernel}, "
+                f"input {case.shape[2:]})"
+            )
         if case.rank == 2 and self.keras_major < 3 and self._tf_nchw_unsupported(case):
-            return (f"Keras 2 {LAYER[case.op].format(r=2)} channels_first hands TF an NCHW pool, which TF's CPU "
-                    f"kernel supports for float32/bfloat16 only (InvalidArgumentError for {case.dtype})")
+            return (
+                f"Keras 2 {LAYER[case.op].format(r=2)} channels_first hands TF an NCHW pool, which TF's CPU "
+                f"kernel supports for float32/bfloat16 only (InvalidArgumentError for {case.dtype})"
+            )
         return None
 
-    def _program_conv(self, case: Case) -> str:
+    def _tf_nchw_unsupported(self, case: Case) -> bool:
+        return tf_nchw_unsupported(case, self.backend)
+
+    def conv_layer(self, case: Case) -> str:
+        return conv_layer(case, self.keras_release, self.backend)
+
+    def _conv_supports(self, case: Case) -> str | None:
+        reason = self._supports(case)
+        if reason:
+            return reason
+        mode = keras_conv_padding(case)
+        if mode is None:
+            causal = f" or, in 1-D, 'causal' {case.replace(padding='causal').pads}" if case.rank == 1 else ""
+            return (
+                f"Keras conv pads only as 'valid' or 'same' {case.replace(padding='same').pads}{causal}; "
+                f"resolved pads are {case.pads}"
+            )
         layer = self.conv_layer(case)
-        c_in, c_out, k = case.shape[1], case.weight.shape[0], case.kernel
-        kw: dict = {"kernel_size": k, "strides": case.strides, "padding": self.keras_conv_padding(case)}
-        spatial_axes = tuple(range(2, 2 + case.rank))
+        if layer.startswith("Conv") and max(case.strides) > 1 and max(case.dilations) > 1:
+            return (
+                f"Keras {layer} rejects strides > 1 together with dilation_rate > 1 (ValueError in its "
+                f"constructor); got strides {case.strides}, dilation_rate {case.dilations}"
+            )
+        if (
+            self.backend == "tensorflow"
+            and layer.startswith("Conv")
+            and case.groups == 1
+            and (case.rank <= 2 or self.keras_major < 3)
+            and case.layout == "channels_first"
+            and case.dtype in ("float16", "float64")
+        ):
+            return (
+                f"Keras {'2 ' if self.keras_major < 3 else ''}{layer} channels_first hands TF an NCHW "
+                f"Conv{max(case.rank, 2)}D, which TF's CPU kernel supports for float32/bfloat16 only "
+                f"({'InvalidArgumentError' if case.rank == 3 else 'UnimplementedError'} for {case.dtype})"
+            )
+        return None
+
+    # --- the calls ------------------------------------------------------------------------------------
+
+    def _pool_call(self, case: Case) -> Call:
+        fn = max_pool if case.op == "max_pool" else avg_pool
+        return Call(
+            fn,
+            {
+                "rank": case.rank,
+                "layout": case.layout,
+                "pool_size": case.kernel,
+                "strides": case.strides,
+                "padding": keras_padding(case),
+                "data_format": case.layout,
+                "dtype": case.dtype,
+            },
+            outputs=_OUTPUTS,
+        )
+
+    def _global_call(self, case: Case, rank: int | None = None) -> Call:
+        fn = global_max_pool if case.op == "global_max_pool" else global_avg_pool
+        return Call(
+            fn,
+            {
+                "rank": case.rank if rank is None else rank,
+                "layout": case.layout,
+                "keepdims": True,
+                "data_format": case.layout,
+                "dtype": case.dtype,
+            },
+            outputs=_OUTPUTS,
+        )
+
+    def _zero_pad_call(self, case: Case) -> Call:
+        config: dict[str, Any] = {"padding": case.pads[0] if case.rank == 1 else case.pads}
+        if not (case.rank == 1 and self.keras_major < 3):  # Keras 2 ZeroPadding1D has no data_format
+            config["data_format"] = case.layout
+        return Call(
+            zero_pad,
+            {"rank": case.rank, "layout": case.layout, **config, "dtype": case.dtype},
+            outputs=_OUTPUTS,
+        )
+
+    def _conv_call(self, case: Case) -> Call:
+        layer = self.conv_layer(case)
+        c_in, c_out = case.shape[1], case.w.shape[0]
+        config: dict[str, Any] = {
+            "kernel_size": case.kernel,
+            "strides": case.strides,
+            "padding": keras_conv_padding(case),
+        }
         if layer.startswith("Depthwise"):
-            kw["depth_multiplier"] = c_out // c_in
-            # weight (C_in*m, 1, *k), output channel c*m + j -> depthwise kernel (*k, C_in, m)
-            kernel = (f"np.transpose(weight.reshape({(c_in, c_out // c_in, *k)!r}), "
-                      f"{(*spatial_axes, 0, 1)!r})  # (C_in*m, 1, *k) -> (*k, C_in, m)")
+            config["depth_multiplier"] = c_out // c_in
         else:
-            kw = {"filters": c_out, **kw, "groups": case.groups}
-            kernel = (f"np.transpose(weight, {(*spatial_axes, 1, 0)!r})"
-                      "  # (C_out, C_in/groups, *k) -> (*k, C_in/groups, C_out)")
-        kw.update(dilation_rate=case.dilations, use_bias=case.bias is not None, data_format=case.layout,
-                  dtype=case.dtype)
-        args = ", ".join(f"{name}={v!r}" for name, v in kw.items())
-        weights = "[kernel, bias]" if case.bias is not None else "[kernel]"
-        to_layout, from_layout = layout_conversions(case)
-        return (
-            f"{PRELUDE}\n"
-            f"layer = keras.layers.{layer}({args})\n"
-            f"x_in = {to_layout}\n"
-            "layer.build(x_in.shape)\n"
-            f"kernel = {kernel}\n"
-            f"layer.set_weights({weights})\n"
-            "y = layer(x_in)\n"
-            "claimed_shape = tuple(layer.compute_output_shape(x_in.shape))\n"
-            f"actual = {from_layout.format('to_numpy(y)')}\n"
+            config = {"filters": c_out, **config, "groups": case.groups}
+        config.update(
+            dilation_rate=case.dilations,
+            use_bias=case.bias is not None,
+            data_format=case.layout,
+            dtype=case.dtype,
+        )
+        return Call(conv, {"name": layer, "layout": case.layout, **config}, case.array_names(), _OUTPUTS)
+
+    def _dense_call(self, case: Case) -> Call:
+        return Call(
+            dense, {"use_bias": case.bias is not None, "dtype": case.dtype}, case.array_names(), _OUTPUTS
         )
 
-    def _program_dense_activation(self, case: Case) -> str:
-        dtype = f"dtype={case.dtype!r}"
-        lines = [PRELUDE]
-        if case.op == "dense":
-            lines += [f"layer = keras.layers.Dense({case.weight.shape[0]}, use_bias={case.bias is not None}, {dtype})",
-                      "layer.build(x.shape)",
-                      (f"layer.set_weights([weight.T{', bias' if case.bias is not None else ''}])"
-                       "  # kernel is (in_features, out_features)")]
-        elif case.op == "leaky_relu":
-            lines += ["try:",
-                      f"    layer = keras.layers.LeakyReLU(negative_slope={case.negative_slope!r}, {dtype})",
-                      "except TypeError:  # Keras 2 names the slope alpha",
-                      f"    layer = keras.layers.LeakyReLU(alpha={case.negative_slope!r}, {dtype})"]
-        else:
-            lines.append("layer = " + _ACTIVATION_LAYER[case.op].format(dtype=dtype))
-        lines += ["y = layer(x)",
-                  "claimed_shape = tuple(layer.compute_output_shape(x.shape))",
-                  "actual = to_numpy(y)"]
-        return "\n".join(lines) + "\n"
+    @staticmethod
+    def _activation_call(fn: Any, *params: str) -> Any:
+        def call(case: Case) -> Call:
+            return Call(fn, {**{p: getattr(case, p) for p in params}, "dtype": case.dtype}, outputs=_OUTPUTS)
 
-    def program(self, case: Case) -> str:
-        if case.op == "conv":
-            return self._program_conv(case)
-        if case.op in ("dense", "relu", "leaky_relu", "sigmoid", "tanh"):
-            return self._program_dense_activation(case)
-        layer = "keras.layers." + LAYER[case.op].format(r=case.rank)
-        kw: dict = {}
-        if case.is_windowed:
-            kw = {"pool_size": case.kernel, "strides": case.strides, "padding": self.keras_padding(case)}
-        elif case.op == "zero_pad":
-            kw = {"padding": case.pads[0] if case.rank == 1 else case.pads}
-        elif case.op.startswith("global_"):
-            kw = {"keepdims": True}
-        if not (case.op == "zero_pad" and case.rank == 1 and self.keras_major < 3):  # Keras 2: no data_format
-            kw["data_format"] = case.layout
-        kw["dtype"] = case.dtype
-        args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
-        to_layout, from_layout = layout_conversions(case)
-        return (
-            f"{PRELUDE}\n"
-            f"layer = {layer}({args})\n"
-            f"x_in = {to_layout}\n"
-            "y = layer(x_in)\n"
-            "claimed_shape = tuple(layer.compute_output_shape(x_in.shape))\n"
-            f"actual = {from_layout.format('to_numpy(y)')}\n"
+        return call
+
+    # --- error inputs: parameters as given ------------------------------------------------------------
+
+    def _error_padding_mode(self, case: Case) -> str:
+        padding = case.padding
+        if isinstance(padding, str) and padding.lower() in ("valid", "same", "causal"):
+            return padding.lower()
+        if all(v == 0 for v in _flat(padding)):
+            return "valid"
+        try:
+            mode = keras_conv_padding(case) if case.op == "conv" else keras_padding(case)
+        except (ValueError, TypeError):
+            mode = None
+        if mode is None:
+            raise NotExpressible(
+                f"Keras {case.op} pads only as 'valid' or 'same'; padding {padding!r} has no Keras form"
+            )
+        return mode
+
+    def _pool_error_call(self, case: Case, rank: int) -> Call:
+        mode = self._error_padding_mode(case)
+        if any(d != 1 for d in _flat(case.dilation)):
+            raise NotExpressible(f"Keras pooling has no dilation; got dilation {case.dilation!r}")
+        if case.ceil_mode or case.divisor_override is not None:
+            raise NotExpressible("Keras pooling has no ceil_mode or divisor_override")
+        if case.op == "avg_pool" and mode == "same" and case.count_include_pad:
+            raise NotExpressible(
+                "Keras AveragePooling 'same' leaves padding out of the divisor (count_include_pad=False only)"
+            )
+        fn = max_pool if case.op == "max_pool" else avg_pool
+        return Call(
+            fn,
+            {
+                "rank": rank,
+                "layout": case.layout,
+                "pool_size": _one(case.kernel_size, rank),
+                "strides": _one(case.stride, rank),
+                "padding": mode,
+                "data_format": case.layout,
+                "dtype": case.dtype,
+            },
+            outputs=_OUTPUTS,
         )
 
-    def error_program(self, case: Case, rank: int) -> str:
-        """The layer call with the case's parameters passed through unvalidated (Target.error_program).
+    def _zero_pad_error_call(self, case: Case, rank: int) -> Call:
+        if rank == 1 and self.keras_major < 3 and case.layout == "channels_first":
+            raise NotExpressible("Keras 2 ZeroPadding1D has no data_format (channels_last only)")
+        padding = case.padding
+        if rank == 1 and isinstance(padding, tuple) and len(padding) == 1:
+            padding = padding[0]  # ZeroPadding1D takes an int or one (before, after) pair
+        return Call(
+            zero_pad,
+            {
+                "rank": rank,
+                "layout": case.layout,
+                "padding": padding,
+                "data_format": case.layout,
+                "dtype": case.dtype,
+            },
+            outputs=_OUTPUTS,
+        )
 
-        Explicit numeric padding, dilation in pooling, ceil_mode and divisor_override have no Keras form
-        (NotExpressible). What compute_output_shape says comes back as `claimed_shape` (or the error it
-        raises, as text), since Keras' shape inference and its kernels can disagree on invalid input."""
-        from . import NotExpressible
-
-        if self.capabilities(case.op) is None:
-            raise NotExpressible(f"Keras has no {case.op} layer")
-        if case.op in ("dense", "relu", "leaky_relu", "sigmoid", "tanh"):
-            return self._program_dense_activation(case)
-        one = (lambda v: v[0] if rank == 1 and isinstance(v, tuple) and len(v) == 1 else v)
-        flat = (lambda v: [u for w in v for u in flat(w)] if isinstance(v, (tuple, list)) else [v])
-        lines = [PRELUDE]
-        if case.op in ("max_pool", "avg_pool", "conv"):
-            padding = case.padding
-            if isinstance(padding, str) and padding.lower() in ("valid", "same", "causal"):
-                mode = padding.lower()
-            elif all(v == 0 for v in flat(padding)):
-                mode = "valid"
-            else:
-                try:
-                    mode = self.keras_conv_padding(case) if case.op == "conv" else self.keras_padding(case)
-                except (ValueError, TypeError):
-                    mode = None
-            if mode is None:
-                raise NotExpressible(f"Keras {case.op} pads only as 'valid' or 'same'; padding {padding!r} "
-                                     "has no Keras form")
-        if case.op in ("max_pool", "avg_pool"):
-            if any(d != 1 for d in flat(case.dilation)):
-                raise NotExpressible(f"Keras pooling has no dilation; got dilation {case.dilation!r}")
-            if case.ceil_mode or case.divisor_override is not None:
-                raise NotExpressible("Keras pooling has no ceil_mode or divisor_override")
-            if case.op == "avg_pool" and mode == "same" and case.count_include_pad:
-                raise NotExpressible("Keras AveragePooling 'same' leaves padding out of the divisor "
-                                     "(count_include_pad=False only)")
-            layer = LAYER[case.op].format(r=rank)
-            kw = {"pool_size": one(case.kernel_size), "strides": one(case.stride), "padding": mode}
-        elif case.op == "zero_pad":
-            if rank == 1 and getattr(self, "keras_major", 3) < 3 and case.layout == "channels_first":
-                raise NotExpressible("Keras 2 ZeroPadding1D has no data_format (channels_last only)")
-            layer, padding = LAYER[case.op].format(r=rank), case.padding
-            if rank == 1 and isinstance(padding, tuple) and len(padding) == 1:
-                padding = padding[0]  # ZeroPadding1D takes an int or one (before, after) pair
-            kw = {"padding": padding}
-        elif case.op == "conv":
-            layer = f"Conv{rank}D"
-            kw = {"filters": case.weight.shape[0], "kernel_size": one(tuple(case.weight.shape[2:])),
-                  "strides": 1 if case.stride is None else one(case.stride), "padding": mode,
-                  "dilation_rate": one(case.dilation), "groups": case.groups,
-                  "use_bias": case.bias is not None}
-        else:
-            layer, kw = LAYER[case.op].format(r=rank), {"keepdims": True}
-        kw.update(data_format=case.layout, dtype=case.dtype)
-        args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
-        lines += [f"layer = keras.layers.{layer}({args})",
-                  f"x_in = {layout_conversions(case)[0]}"]
-        if case.op == "conv":
-            axes = (*range(2, case.weight.ndim), 1, 0)
-            weights = "[kernel, bias]" if case.bias is not None else "[kernel]"
-            lines += ["layer.build(x_in.shape)",
-                      f"kernel = np.transpose(weight, {axes!r})  # (C_out, C_in/groups, *k) -> (*k, C_in/groups, C_out)",
-                      f"layer.set_weights({weights})"]
-        from_layout = layout_conversions(case)[1]
-        lines += ["y = layer(x_in)",
-                  f"actual = {from_layout.format('to_numpy(y)')}",
-                  "try:  # Keras' shape inference, which can disagree with its kernels on invalid input",
-                  "    claimed_shape = tuple(layer.compute_output_shape(x_in.shape))",
-                  "except Exception as err:",
-                  "    claimed_shape = f'raises {type(err).__name__}: {err}'"]
-        return "\n".join(lines) + "\n"
+    def _conv_error_call(self, case: Case, rank: int) -> Call:
+        mode = self._error_padding_mode(case)
+        config = {
+            "filters": case.w.shape[0],
+            "kernel_size": _one(tuple(case.w.shape[2:]), rank),
+            "strides": 1 if case.stride is None else _one(case.stride, rank),
+            "padding": mode,
+            "dilation_rate": _one(case.dilation, rank),
+            "groups": case.groups,
+            "use_bias": case.bias is not None,
+            "data_format": case.layout,
+            "dtype": case.dtype,
+        }
+        return Call(
+            conv, {"name": f"Conv{rank}D", "layout": case.layout, **config}, case.array_names(), _OUTPUTS
+        )

@@ -1,0 +1,152 @@
+"""Divergence rules shared by several targets: one framework library behind two adapters (oneDNN's bfloat16
+convolution under torch and TF), or one habit of every framework (sums in the working format, Keras 3's
+float64 -> float32). Each rule is the `Divergence` fields that say what happens; the targets' modules
+register it with their own id, versions and example."""
+
+from __future__ import annotations
+
+
+import numpy as np
+
+import reference
+
+from ..cases import Case, reference_output
+from ..divergences import Rule
+
+
+SUM_OVERFLOW_OPS = ("avg_pool", "global_avg_pool", "adaptive_avg_pool", "conv", "dense")
+
+
+def abs_sums(case: Case) -> np.ndarray:
+    """Per output element, the sum of |finite terms| before any division: where partial sums can overflow.
+    (Non-finite inputs are left out: their outputs stay checked exactly.)"""
+    x = np.abs(case.x.astype(np.float64))
+    x[~np.isfinite(x)] = 0.0
+    if case.op == "avg_pool":
+        return reference.sum_pool(x, case.kernel, case.strides, case.pads, case.dilations, case.ceil_mode)
+    if case.op == "global_avg_pool":
+        return x.sum(axis=tuple(range(2, x.ndim)), keepdims=True)
+    if case.op == "adaptive_avg_pool":
+        return reference.adaptive_max_pool(x, case.output_size) * np.prod(case.shape[2:])
+    w = np.abs(case.w.astype(np.float64))
+    b = None if case.bias is None else np.abs(case.bias.astype(np.float64))
+    if case.op == "conv":
+        return reference.conv(x, w, b, case.strides, case.pads, case.dilations, case.groups)
+    return reference.dense(x, w, b)
+
+
+def format_max(case: Case) -> float:
+    return 3.3895e38 if case.dtype == "bfloat16" else float(np.finfo(case.x.dtype).max)
+
+
+def overflowing_sums(case: Case, largest: float | None = None) -> np.ndarray:
+    """Outputs whose sum of |terms| exceeds `largest` (by default the input format's largest finite value)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return abs_sums(case) > (format_max(case) if largest is None else largest)
+
+
+def sum_overflows(case: Case) -> bool:
+    return case.x.dtype.kind not in "iu" and bool(overflowing_sums(case).any())
+
+
+SUM_OVERFLOW = Rule(
+    op=SUM_OVERFLOW_OPS,
+    applies=sum_overflows,
+    when="the sum of |terms| of an output exceeds the input format's largest finite value",
+    spec="y is the exact sum (or mean) rounded once to the output format, finite whenever it fits",
+    behaviour="sums run in the input's format (or float32 for half formats), so partial sums overflow to "
+    "±inf, or to NaN when signs mix (mean of [max, max/2] is inf, spec 0.75*max); the order of "
+    "summation decides which, so those outputs are left unchecked",
+    predict=lambda case, spec: spec,
+    unpredictable=overflowing_sums,
+    example=lambda: Case("avg_pool", np.array([[[3e38, 3e38]]], dtype=np.float32), kernel_size=(2,)),
+)
+
+
+def conv_out_shape(case: Case) -> tuple[int, ...]:
+    return tuple(
+        reference.output_size(n, k, s, p, d)
+        for n, k, s, p, d in zip(case.shape[2:], case.kernel, case.strides, case.pads, case.dilations)
+    )
+
+
+def nonfinite_reach(case: Case, extra_last: int = 0) -> np.ndarray:
+    """Outputs (all channels) whose window, over any input channel and widened by `extra_last` cells along
+    the last spatial dim, holds a non-finite input."""
+    bad = (~np.isfinite(case.x.astype(np.float64))).any(axis=1, keepdims=True)
+    kernel = list(case.kernel)
+    dilation = list(case.dilations)
+    if extra_last:
+        kernel[-1] = dilation[-1] * (kernel[-1] - 1) + 1 + extra_last
+        dilation[-1] = 1
+    pads = list(case.pads)
+    pads[-1] = (pads[-1][0], pads[-1][1] + extra_last)
+    hits = reference.sum_pool(
+        bad.astype(np.float64), tuple(kernel), case.strides, tuple(pads), tuple(dilation)
+    )
+    crop = (Ellipsis, *(slice(0, o) for o in conv_out_shape(case)))
+    hits = hits[crop]
+    return np.broadcast_to(hits > 0, (case.shape[0], case.w.shape[0], *conv_out_shape(case))).copy()
+
+
+def bf16_nonfinite(case: Case) -> bool:
+    return case.dtype == "bfloat16" and not np.isfinite(case.x.astype(np.float64)).all()
+
+
+def spec_output(case: Case, spec: np.ndarray) -> np.ndarray:
+    return spec
+
+
+BF16_LEAK = Rule(
+    op="conv",
+    applies=bf16_nonfinite,
+    when="bfloat16 input holding inf or NaN",
+    spec="an output is non-finite only if its own window holds a non-finite input (times a nonzero weight)",
+    behaviour="oneDNN's bfloat16 convolution also lets a non-finite input reach outputs whose window only "
+    "borders it (it reads one cell past the window with weight 0, and 0 * inf = NaN), so those "
+    "outputs become NaN; the affected set depends on the kernel oneDNN picks, so only outputs "
+    "within one cell of a non-finite input are left unchecked",
+    predict=spec_output,
+    unpredictable=lambda case: nonfinite_reach(case, extra_last=1),
+)
+
+
+def bf16_leak_example(layout: str):
+    return lambda: Case(
+        "conv", bf16(np.array([[[1, 1, 1, np.inf, 1, 1]]])), weight=bf16(np.ones((1, 1, 3))), layout=layout
+    )
+
+
+def bf16(a: np.ndarray) -> np.ndarray:
+    import ml_dtypes
+
+    return np.asarray(a, dtype=np.float64).astype(ml_dtypes.bfloat16)
+
+
+def rounded_to_float32(case: Case) -> Case:
+    return case.replace(**{k: v.astype(np.float32).astype(np.float64) for k, v in case.arrays().items()})
+
+
+def float32_arithmetic(case: Case, spec: np.ndarray) -> np.ndarray:
+    """The op on its inputs rounded once to float32; the float32 arithmetic after that is in the error bound
+    (computes_in="float32": gamma_{K+2}(2^-24) * sum |terms|, which also covers a bias added in float64)."""
+    return reference_output(rounded_to_float32(case))
+
+
+def float32_overflowing_sums(case: Case) -> np.ndarray:
+    """Sums whose partial sums can overflow float32 although their float64 spec is finite: the summation
+    order decides between inf and NaN."""
+    if case.op not in SUM_OVERFLOW_OPS:
+        return np.zeros(reference_output(case).shape, bool)
+    return overflowing_sums(rounded_to_float32(case), float(np.finfo(np.float32).max))
+
+
+FLOAT64_AS_FLOAT32 = Rule(
+    applies=lambda case: case.dtype == "float64",
+    when="float64 input",
+    spec="y is computed from the float64 inputs, with float64's error bound, and returned as float64",
+    predict=float32_arithmetic,
+    unpredictable=float32_overflowing_sums,
+    computes_in="float32",
+    link="keras/src/backend/common/dtypes.py: BIT64_TO_BIT32_DTYPE (float64 -> float32 off TensorFlow)",
+)

@@ -1,0 +1,240 @@
+"""The op table: one `OpSpec` per op holds every fact the suite needs about it.
+
+The reference function and its parameters, how exact its result is (and how many terms a summed output
+has, for the error bound), the strategy that draws its cases, how a failure message tells its shape and
+window story, its error inputs, and (room for) its backward pass. Property tests are generated from this
+table (`test_ops.py`); targets say per op what they can express (`targets/`). Adding an op takes its
+reference function, one entry here and one adapter function per target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from math import prod
+from typing import Literal
+
+from hypothesis import strategies as st
+
+import reference
+
+from . import error_inputs as ei
+from . import stories
+from . import strategies as cs
+from .cases import Case
+from .error_inputs import ErrorInput
+from .targets.capabilities import Capabilities
+
+Family = Literal["pool", "adaptive", "global", "pad", "conv", "im2col", "dense", "activation"]
+Accuracy = Literal["exact", "sum", "lp", "ulps"]
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    name: str
+    family: Family
+    reference: Callable[..., object]
+    params: tuple[str, ...]  # the reference's keyword parameters, in signature order
+    required: tuple[str, ...]  # params a call always states (no default, or one the frameworks disagree on)
+    strategy: Callable[[Capabilities], st.SearchStrategy[Case]]
+    accuracy: Accuracy
+    shape_story: Callable[[Case], list[str]] = stories.no_shape
+    window_cells: Callable[[Case, tuple[int, ...]], stories.Cells | None] = stories.no_cells
+    window_channels: Callable[[Case, int], list[int]] = stories.own_channel
+    # the most terms one output element sums, bias included (accuracy "sum" and "lp")
+    terms: Callable[[Case], int] | None = None
+    ulps: int = 0  # accuracy "ulps": units in the last place allowed for an elementwise function
+    error_inputs: Callable[[], Iterator[ErrorInput]] | None = None
+    arrays: tuple[str, ...] = ("x",)  # the array inputs; weight and bias where the op has them
+    stride_default_is_kernel: bool = False  # pooling: stride=None means stride = kernel
+    backward: Callable[..., object] | None = None  # the reference backward pass, once it exists
+
+    @property
+    def windowed(self) -> bool:
+        return self.family in ("pool", "conv", "im2col")
+
+    @property
+    def pads(self) -> bool:
+        return self.windowed or self.family == "pad"
+
+
+def _window_terms(case: Case) -> int:
+    return prod(case.kernel)
+
+
+def _global_terms(case: Case) -> int:
+    return prod(case.shape[2:])
+
+
+def _adaptive_terms(case: Case) -> int:
+    return prod(-(-n // o) + 1 for n, o in zip(case.shape[2:], case.out_size))
+
+
+def _conv_terms(case: Case) -> int:
+    return int(case.w[0].size) + 1
+
+
+def _dense_terms(case: Case) -> int:
+    return int(case.w.shape[1]) + 1
+
+
+_POOL_PARAMS = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")
+
+
+def _pool(
+    name: str,
+    accuracy: Accuracy,
+    params: tuple[str, ...] = _POOL_PARAMS,
+    required: tuple[str, ...] = ("kernel_size",),
+    errors: Callable[[], Iterator[ErrorInput]] | None = None,
+) -> OpSpec:
+    return OpSpec(
+        name,
+        "pool",
+        getattr(reference, name),
+        params,
+        required,
+        lambda caps: cs.pool_cases(name, caps),
+        accuracy,
+        stories.windowed_shape,
+        stories.windowed_cells,
+        terms=_window_terms if accuracy != "exact" else None,
+        error_inputs=errors,
+        stride_default_is_kernel=True,
+    )
+
+
+def _adaptive(name: str, accuracy: Accuracy, errors: Callable[[], Iterator[ErrorInput]]) -> OpSpec:
+    return OpSpec(
+        name,
+        "adaptive",
+        getattr(reference, name),
+        ("output_size",),
+        ("output_size",),
+        lambda caps: cs.adaptive_cases(name, caps),
+        accuracy,
+        stories.adaptive_shape,
+        stories.adaptive_cells,
+        terms=_adaptive_terms if accuracy != "exact" else None,
+        error_inputs=errors,
+    )
+
+
+def _global(name: str, accuracy: Accuracy) -> OpSpec:
+    return OpSpec(
+        name,
+        "global",
+        getattr(reference, name),
+        (),
+        (),
+        lambda caps: cs.global_cases(name, caps),
+        accuracy,
+        stories.global_shape,
+        stories.global_cells,
+        terms=_global_terms if accuracy != "exact" else None,
+    )
+
+
+def _activation(name: str, accuracy: Accuracy, ulps: int = 0, params: tuple[str, ...] = ()) -> OpSpec:
+    return OpSpec(
+        name,
+        "activation",
+        getattr(reference, name),
+        params,
+        params,
+        lambda caps: cs.activation_cases(name, caps),
+        accuracy,
+        ulps=ulps,
+    )
+
+
+_TABLE = (
+    _pool("max_pool", "exact", errors=ei.error_inputs_max_pool),
+    _pool(
+        "avg_pool",
+        "sum",
+        (
+            "kernel_size",
+            "stride",
+            "padding",
+            "ceil_mode",
+            "count_include_pad",
+            "divisor_override",
+            "dilation",
+        ),
+        errors=ei.error_inputs_avg_pool,
+    ),
+    _pool("sum_pool", "sum"),
+    _pool(
+        "lp_pool",
+        "lp",
+        ("norm_type", *_POOL_PARAMS),
+        ("norm_type", "kernel_size"),
+        errors=ei.error_inputs_lp_pool,
+    ),
+    _global("global_max_pool", "exact"),
+    _global("global_avg_pool", "sum"),
+    _adaptive("adaptive_max_pool", "exact", ei.error_inputs_adaptive_max_pool),
+    _adaptive("adaptive_avg_pool", "sum", ei.error_inputs_adaptive_avg_pool),
+    OpSpec(
+        "zero_pad",
+        "pad",
+        reference.zero_pad,
+        ("padding",),
+        ("padding",),
+        cs.zero_pad_cases,
+        "exact",
+        stories.zero_pad_shape,
+        stories.zero_pad_cells,
+        error_inputs=ei.error_inputs_zero_pad,
+    ),
+    OpSpec(
+        "conv",
+        "conv",
+        reference.conv,
+        ("stride", "padding", "dilation", "groups"),
+        (),
+        cs.conv_cases,
+        "sum",
+        stories.windowed_shape,
+        stories.windowed_cells,
+        stories.conv_channels,
+        terms=_conv_terms,
+        error_inputs=ei.error_inputs_conv,
+        arrays=("x", "weight", "bias"),
+    ),
+    OpSpec(
+        "im2col",
+        "im2col",
+        reference.im2col,
+        ("kernel_size", "stride", "padding", "dilation"),
+        ("kernel_size",),
+        cs.im2col_cases,
+        "exact",
+        stories.windowed_shape,
+        stories.im2col_cells,
+        stories.im2col_channel,
+    ),
+    OpSpec(
+        "dense",
+        "dense",
+        reference.dense,
+        (),
+        (),
+        cs.dense_cases,
+        "sum",
+        terms=_dense_terms,
+        error_inputs=ei.error_inputs_dense,
+        arrays=("x", "weight", "bias"),
+    ),
+    _activation("relu", "exact"),
+    _activation("leaky_relu", "ulps", 2, ("negative_slope",)),
+    _activation("sigmoid", "ulps", 4),
+    _activation("tanh", "ulps", 4),
+)
+OPS: dict[str, OpSpec] = {spec.name: spec for spec in _TABLE}
+
+
+def error_inputs() -> tuple[ErrorInput, ...]:
+    """Every op's error inputs, in table order."""
+    return tuple(e for spec in _TABLE if spec.error_inputs is not None for e in spec.error_inputs())

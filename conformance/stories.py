@@ -1,0 +1,121 @@
+"""What a failure message says about an op's geometry: its output-shape formula with the case's numbers,
+and which input cells one output element reads. One pair of functions per op family; the op table
+(`ops.py`) names the pair each op uses."""
+
+from __future__ import annotations
+
+from math import ceil, floor, prod
+
+import numpy as np
+
+import reference
+
+from .cases import Case
+
+Cells = list[list[int | str]]  # per spatial dim, the input cell each position reads, or 'pad' / 'out'
+
+
+def windowed_shape(case: Case) -> list[str]:
+    mode = "ceil" if case.ceil_mode else "floor"
+    rnd = ceil if case.ceil_mode else floor
+    lines = []
+    for i, (n, k, s, d, (pb, pa)) in enumerate(
+        zip(case.shape[2:], case.kernel, case.strides, case.dilations, case.pads)
+    ):
+        raw = rnd((n + pb + pa - d * (k - 1) - 1) / s) + 1
+        line = (
+            f"dim {i}: {mode}((n + pb + pa - d*(k-1) - 1)/s) + 1 = "
+            f"{mode}(({n} + {pb} + {pa} - {d}*({k}-1) - 1)/{s}) + 1 = {raw}"
+        )
+        if case.ceil_mode and (raw - 1) * s >= n + pb:
+            line += f"; the last window would start at {(raw - 1) * s} >= n + pb = {n + pb}, so {raw - 1}"
+        lines.append(line)
+    return lines
+
+
+def windowed_cells(case: Case, index: tuple[int, ...]) -> Cells:
+    dims: Cells = []
+    for o, n, k, s, d, (pb, pa) in zip(
+        index[2:], case.shape[2:], case.kernel, case.strides, case.dilations, case.pads
+    ):
+        cells: list[int | str] = []
+        for j in range(k):
+            p = o * s + j * d - pb
+            cells.append(p if 0 <= p < n else ("pad" if -pb <= p < n + pa else "out"))
+        dims.append(cells)
+    return dims
+
+
+def im2col_cells(case: Case, index: tuple[int, ...]) -> Cells:
+    """index (n, c*K + j, l): the one cell kernel offset j of window l reads."""
+    kernel = case.kernel
+    spatial = case.shape[2:]
+    offset = np.unravel_index(index[1] % prod(kernel), kernel)
+    out = [
+        reference.output_size(n, k, s, p, d)
+        for n, k, s, p, d in zip(spatial, kernel, case.strides, case.pads, case.dilations)
+    ]
+    position = np.unravel_index(index[2], out)
+    cells = [
+        int(o * s + j * d - pb)
+        for o, j, s, d, (pb, _) in zip(position, offset, case.strides, case.dilations, case.pads)
+    ]
+    return [[p if 0 <= p < n else "pad"] for p, n in zip(cells, spatial)]
+
+
+def zero_pad_shape(case: Case) -> list[str]:
+    return [
+        f"dim {i}: pb + n + pa = {pb} + {n} + {pa} = {pb + n + pa}"
+        for i, (n, (pb, pa)) in enumerate(zip(case.shape[2:], case.pads))
+    ]
+
+
+def zero_pad_cells(case: Case, index: tuple[int, ...]) -> Cells:
+    return [
+        [o - pb if 0 <= o - pb < n else "pad"] for o, n, (pb, _) in zip(index[2:], case.shape[2:], case.pads)
+    ]
+
+
+def adaptive_shape(case: Case) -> list[str]:
+    return [
+        f"dim {i}: {n} -> {o} windows, window j spans [floor(j*{n}/{o}), ceil((j+1)*{n}/{o}))"
+        for i, (n, o) in enumerate(zip(case.shape[2:], case.out_size))
+    ]
+
+
+def adaptive_cells(case: Case, index: tuple[int, ...]) -> Cells:
+    return [
+        list(range((o * n) // m, -((-(o + 1) * n) // m)))
+        for o, n, m in zip(index[2:], case.shape[2:], case.out_size)
+    ]
+
+
+def global_shape(case: Case) -> list[str]:
+    return ["every spatial dim -> 1 (kept)"]
+
+
+def global_cells(case: Case, index: tuple[int, ...]) -> Cells:
+    return [list(range(n)) for n in case.shape[2:]]
+
+
+def no_shape(case: Case) -> list[str]:
+    return []
+
+
+def no_cells(case: Case, index: tuple[int, ...]) -> Cells | None:
+    return None
+
+
+def own_channel(case: Case, c: int) -> list[int]:
+    return [c]
+
+
+def im2col_channel(case: Case, c: int) -> list[int]:
+    return [c // prod(case.kernel)]
+
+
+def conv_channels(case: Case, c: int) -> list[int]:
+    """The input channels output channel c reads (its group's), the first two of them."""
+    per_group = case.w.shape[1]
+    group = c // (case.w.shape[0] // case.groups)
+    return list(range(group * per_group, (group + 1) * per_group))[:2]
