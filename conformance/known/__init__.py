@@ -6,13 +6,14 @@ registry is asked (`divergences.registry()`, `errors.records()`)."""
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
-MODULES = ("torch_known", "keras_known", "errors_known")
 _loaded: list[str] = []
 
 
 def load() -> None:
-    for name in MODULES:
-        if name not in _loaded:
-            _loaded.append(name)
-            importlib.import_module(f"{__name__}.{name}")
+    """Import every `*_known` module of this package (a new target's file needs no other line)."""
+    for module in pkgutil.iter_modules(__path__):
+        if module.name.endswith("_known") and module.name not in _loaded:
+            _loaded.append(module.name)
+            importlib.import_module(f"{__name__}.{module.name}")
