@@ -69,7 +69,9 @@ def check_case(target: Target, case: Case) -> str:
     if reason:
         LEDGER.record(*bucket, "not_expressible", reason=reason)
         return "not_expressible"
-    found = divergences.matching(target.name, target.versions(), case)
+    platform = target.platform()
+    found = divergences.matching(target.name, target.versions(), case, platform)
+    where = platform.describe()
     prediction = divergences.predicted_output(found, case, reference_output(case))
     expected = expected_in_dtype(case, prediction.values, prediction.dtype)
     magnitude = None
@@ -81,8 +83,15 @@ def check_case(target: Target, case: Case) -> str:
     if outcome.kind == "raised" and outcome.exc_type.endswith("NotImplementedError"):
         LEDGER.record(*bucket, "not_expressible", reason=f"raised NotImplementedError: {outcome.message}")
         return "not_expressible"
-    if outcome.kind != "ok":
-        message = outcome_message(case, target.label, outcome.describe(), call.source())
+    crash = [d for d in found if d.crashes]
+    if crash and outcome.kind == "crashed":
+        LEDGER.record(*bucket, "diverged", divergences=tuple(d.id for d in found))
+        return "diverged"
+    if outcome.kind != "ok" or crash:
+        what = outcome.describe() if outcome.kind != "ok" else "returned"
+        if crash:
+            what += " instead of crashing as " + _recorded(crash)
+        message = outcome_message(case, target.label, what, call.source(), where)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
 
@@ -100,12 +109,7 @@ def check_case(target: Target, case: Case) -> str:
 
     verdict = verdict_of(outcome)
     if not verdict.ok:
-        headline = (
-            "does not conform to the spec"
-            if not found
-            else "no longer behaves as "
-            + " and ".join(f"divergence {d.id!r} records ({d.behaviour})" for d in found)
-        )
+        headline = "does not conform to the spec" if not found else "no longer behaves as " + _recorded(found)
         history = None
         if _final_example():
             fresh = target.run_fresh(case)
@@ -114,12 +118,24 @@ def check_case(target: Target, case: Case) -> str:
                     "in a fresh process this case conforms: the answer above depended on the cases run "
                     "before it in the same worker (state the framework kept between calls)"
                 )
-        message = failure_message(case, target.label, verdict, call.source(), headline, history)
+        message = failure_message(case, target.label, verdict, call.source(), headline, history, where)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
     status = "diverged" if found else "passed"
     LEDGER.record(*bucket, status, divergences=tuple(d.id for d in found))
     return status
+
+
+def _recorded(found: list[divergences.Divergence]) -> str:
+    """What the matched entries record, with the platform class of those that depend on the CPU."""
+    said = " and ".join(f"divergence {d.id!r} records ({d.behaviour})" for d in found)
+    classes = [d.platforms.words for d in found if d.platform_dependent]
+    if classes:
+        said += (
+            f" on {'; '.join(classes)}: this platform's kernels may differ; check which one it runs "
+            "(an ISA cap, e.g. DNNL_MAX_CPU_ISA, shows the lower levels) before changing a version range"
+        )
+    return said
 
 
 def _final_example() -> bool:

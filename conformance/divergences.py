@@ -17,6 +17,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from .cases import Case
+from .platform import ANY_PLATFORM, Platform, PlatformClass
 
 Predict = Callable[[Case, np.ndarray], np.ndarray]
 
@@ -47,6 +48,11 @@ class Divergence:
     # first, makes the example behave as recorded. The suite keeps such cases apart (Target.worker_name), so
     # the entry never matches a property-test case; its example is checked after this case in a fresh worker.
     after: Callable[[], Case] | None = None
+    # Where the behaviour depends on the kernels the CPU's ISA selects: the platform class it holds on
+    # (elsewhere the entry does not apply and the case must conform, or match the entry for that class).
+    platforms: PlatformClass = ANY_PLATFORM
+    # The framework kills its process on such a case (a signal): predicted exactly, nothing to compare.
+    crashes: bool = False
 
     @property
     def ops(self) -> tuple[str, ...]:
@@ -54,6 +60,15 @@ class Divergence:
 
     def in_range(self, versions: dict[str, str]) -> bool:
         return versions_satisfy(versions, self.requires)
+
+    def on(self, platform: Platform | None) -> bool:
+        """Whether the entry holds on this platform (None: unknown, e.g. for the docs, which list every
+        class)."""
+        return platform is None or self.platforms.holds(platform)
+
+    @property
+    def platform_dependent(self) -> bool:
+        return self.platforms is not ANY_PLATFORM
 
 
 def versions_satisfy(versions: dict[str, str], requires: dict[str, str]) -> bool:
@@ -108,8 +123,11 @@ def register(d: Divergence) -> Divergence:
     return d
 
 
-def matching(target_name: str, versions: dict[str, str], case: Case) -> list[Divergence]:
-    """The registered divergences this case falls under on this target and version, in registry order.
+def matching(
+    target_name: str, versions: dict[str, str], case: Case, platform: Platform | None = None
+) -> list[Divergence]:
+    """The registered divergences this case falls under on this target, version and platform, in registry
+    order.
 
     Several can hold at once (independent bugs); their predictions compose in that order: each `predict`
     receives the previous one's output, starting from the spec's.
@@ -121,6 +139,7 @@ def matching(target_name: str, versions: dict[str, str], case: Case) -> list[Div
         and case.op in d.ops
         and d.after is None
         and d.in_range(versions)
+        and d.on(platform)
         and d.applies(case)
     ]
 

@@ -109,9 +109,11 @@ def repro(case: Case, target_label: str, program: str) -> str:
     return "\n".join(lines)
 
 
-def case_lines(case: Case) -> list[str]:
-    """The call, its resolved padding and the shape formula: what every message about a case starts with."""
-    out = [f"  call     : {case.describe()}"]
+def case_lines(case: Case, platform: str | None = None) -> list[str]:
+    """The platform, the call, its resolved padding and the shape formula: what every message about a case
+    starts with."""
+    out = [f"  platform : {platform}"] if platform else []
+    out.append(f"  call     : {case.describe()}")
     story = padding_story(case)
     if story:
         out.append(f"  padding  : {story}")
@@ -128,13 +130,15 @@ def repro_lines(case: Case, target_label: str, program: str) -> list[str]:
     ]
 
 
-def outcome_message(case: Case, target_label: str, what: str, program: str) -> str:
+def outcome_message(
+    case: Case, target_label: str, what: str, program: str, platform: str | None = None
+) -> str:
     """A target that raised, crashed or hung on a case the spec accepts."""
     return "\n".join(
         [
             f"{case.op} on {target_label} {what} on a valid case",
             "",
-            *case_lines(case),
+            *case_lines(case, platform),
             *repro_lines(case, target_label, program),
         ]
     )
@@ -147,8 +151,9 @@ def failure_message(
     program: str,
     headline: str = "does not conform to the spec",
     history: str | None = None,
+    platform: str | None = None,
 ) -> str:
-    out = [f"{case.op} on {target_label} {headline}", "", *case_lines(case)]
+    out = [f"{case.op} on {target_label} {headline}", "", *case_lines(case, platform)]
     out.append(
         f"  expected shape {tuple(verdict.expected.shape)}, "
         f"got {None if verdict.actual is None else tuple(verdict.actual.shape)}"

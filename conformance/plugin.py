@@ -53,21 +53,24 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     impl = config.getoption("impl") or os.environ.get("CONFORMANCE_IMPL") or None
-    targets = all_targets(impl)
+    wanted = config.getoption("frameworks")
+    names = [n.strip() for n in wanted.split(",") if n.strip()] if wanted else None
+    try:  # `torch@avx2`: the torch target again, in a worker under that ISA cap
+        targets = all_targets(impl, tuple(n for n in names or () if "@" in n))
+    except ValueError as err:
+        raise pytest.UsageError(f"--frameworks: {err}") from None
     known = tuple(dict.fromkeys([*TARGET_NAMES, *(t.name for t in targets)]))
     for name in known:
         config.addinivalue_line("markers", f"{name}: conformance checks against the {name} target")
     config.addinivalue_line("markers", "op(name): the op a conformance test checks (parametrizes `target`)")
     if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile("ci")
-    wanted = config.getoption("frameworks")
-    names = [n.strip() for n in wanted.split(",") if n.strip()] if wanted else None
-    unknown = sorted(set(names or ()) - set(known))
+    unknown = sorted(set(names or ()) - set(known) - {t.id for t in targets})
     if unknown:
         raise pytest.UsageError(f"--frameworks: unknown target(s) {unknown}; choose from {known}")
     if names and "impl" in names and not impl:
         raise pytest.UsageError("--frameworks impl needs --impl MODULE (or CONFORMANCE_IMPL)")
-    config.stash[TARGETS] = [t for t in targets if names is None or t.name in names]
+    config.stash[TARGETS] = [t for t in targets if (names is None and t.isa is None) or t.id in (names or ())]
 
 
 TARGETS = pytest.StashKey[list]()
@@ -92,16 +95,26 @@ def pytest_generate_tests(metafunc):
             marks.append(pytest.mark.skip(reason=reason))
             if op is not None:
                 LEDGER.skip(target.label if target.missing_reason() is None else target.name, op, reason)
-        params.append(pytest.param(target, id=target.name, marks=marks))
+        params.append(pytest.param(target, id=target.id, marks=marks))
     if not params:
         params = [pytest.param(None, id="no-target", marks=pytest.mark.skip(reason="no target selected"))]
     metafunc.parametrize("target", params)
 
 
 def pytest_collection_finish(session):
+    from _pytest.junitxml import xml_key
+
+    junit = session.config.stash.get(xml_key, None)
     for target in selected_targets(session.config):
-        if target.missing_reason() is None:
-            LEDGER.targets[target.label] = {"name": target.name, "versions": target.versions()}
+        if target.missing_reason() is None and session.items:
+            platform = target.platform()  # once per worker, before any case
+            LEDGER.targets[target.label] = {
+                "name": target.name,
+                "versions": target.versions(),
+                "platform": platform.to_json(),
+            }
+            if junit is not None:
+                junit.add_global_property(f"platform {target.label}", platform.describe())
 
 
 def pytest_sessionfinish(session):
@@ -118,5 +131,7 @@ def pytest_terminal_summary(terminalreporter):
     lines = LEDGER.summary_lines()
     if lines:
         terminalreporter.section("conformance: examples per target and op")
+        for label, info in LEDGER.targets.items():
+            terminalreporter.write_line(f"{label} on {info['platform']['described']}")
         for line in lines:
             terminalreporter.write_line(line)

@@ -7,22 +7,64 @@ import pytest
 from .cases import reference_output
 from .check import check_case
 from .compare import compare, expected_in_dtype
-from .divergences import matching, predicted_output, registry
+from .divergences import Divergence, matching, predicted_output, registry
 from .docs import DOCS_DIR, GENERATED
 from .messages import failure_message, outcome_message
 from .plugin import selected_targets
+from .targets import Target
 
 
 @pytest.mark.parametrize("divergence", registry(), ids=[d.id for d in registry()])
 def test_divergence_example(divergence, request):
-    """In its version range the example behaves as recorded (and unlike the spec); outside it, conforms."""
+    """Where it holds (versions and platform) the example behaves as recorded, and unlike the spec;
+    elsewhere it conforms, or matches the entry recorded for that version or platform class. Every
+    selected target of the entry's name runs it, ISA-capped variants (torch@avx2) included."""
     targets = [t for t in selected_targets(request.config) if t.name == divergence.target]
-    if not targets or targets[0].missing_reason():
+    targets = [t for t in targets if not t.missing_reason()]
+    if not targets:
         pytest.skip(f"target {divergence.target} is not selected or not installed")
-    target = targets[0]
-    if divergence.after is not None:
-        return check_after(divergence, target)
+    for target in targets:
+        if divergence.after is not None:
+            check_after(divergence, target)
+        else:
+            check_example(divergence, target)
+
+
+def _outside(divergence: Divergence, versions: dict[str, str]) -> str:
+    if not divergence.in_range(versions):
+        return f"outside its recorded range {divergence.requires}: widen the range"
+    return (
+        f"outside its recorded platforms ({divergence.platforms.words}): record it for this platform's "
+        "class, with this platform's prediction"
+    )
+
+
+def _gone(divergence: Divergence) -> str:
+    if divergence.platform_dependent:
+        return (
+            f"The entry holds on {divergence.platforms.words}: check this platform's kernels (an ISA cap "
+            "such as DNNL_MAX_CPU_ISA shows the lower levels) before narrowing its version range "
+            f"{divergence.requires}."
+        )
+    return f"Narrow its range {divergence.requires} to exclude this version."
+
+
+def check_example(divergence: Divergence, target: Target) -> None:
     example = divergence.example()
+    versions, platform = target.versions(), target.platform()
+    where = f"{target.label} on {platform.describe()}"
+    holds = divergence.in_range(versions) and divergence.on(platform)
+    if divergence.crashes:
+        outcome = target.run(example)
+        if holds and outcome.kind != "crashed":
+            pytest.fail(
+                f"divergence {divergence.id} no longer crashes on {where}: the example "
+                f"{outcome.describe()}. {_gone(divergence)}"
+            )
+        if not holds and outcome.kind == "crashed" and not matching(target.name, versions, example, platform):
+            pytest.fail(f"divergence {divergence.id} crashes on {where}, {_outside(divergence, versions)}")
+        assert check_case(target, example) == ("diverged" if holds else "passed")
+        return
     spec = expected_in_dtype(example, reference_output(example))
     prediction = predicted_output([divergence], example, reference_output(example))
     predicted = expected_in_dtype(example, prediction.values, prediction.dtype)
@@ -31,10 +73,9 @@ def test_divergence_example(divergence, request):
         f"divergence {divergence.id}: its prediction equals the spec on its own example; the example "
         "does not show the divergence"
     )
-    versions = target.versions()
-    if not divergence.in_range(versions):
-        outcome = target.run(example)
-        actual = outcome.values.get("actual") if outcome.kind == "ok" else None
+    outcome = target.run(example)
+    actual = outcome.values.get("actual") if outcome.kind == "ok" else None
+    if not holds:
         # an unpredictable divergence predicts the spec itself: it reproduces when its example departs from it
         reproduces = actual is not None and (
             not compare(example, spec, actual).ok
@@ -43,26 +84,23 @@ def test_divergence_example(divergence, request):
                 example, predicted, actual, dtype=prediction.dtype, computes_in=prediction.computes_in
             ).ok
         )
-        # another entry, in range here, may record the same behaviour (e.g. one per Keras backend)
-        if reproduces and not matching(target.name, versions, example):
-            pytest.fail(
-                f"divergence {divergence.id} reproduces on {target.label}, outside its recorded range "
-                f"{divergence.requires}: widen the range"
-            )
+        # another entry, holding here, may record the same behaviour (one per Keras backend, per platform)
+        if reproduces and not matching(target.name, versions, example, platform):
+            pytest.fail(f"divergence {divergence.id} reproduces on {where}, {_outside(divergence, versions)}")
         check_case(target, example)
         return
-    outcome = target.run(example)
-    if outcome.kind == "ok" and compare(example, spec, outcome.values["actual"]).ok:
+    if actual is not None and compare(example, spec, actual).ok:
         # for an unpredictable divergence this is the only check that it still reproduces
         pytest.fail(
-            f"divergence {divergence.id} no longer reproduces on {target.label}: the example now "
-            f"conforms to the spec. Narrow its range {divergence.requires} to exclude this version."
+            f"divergence {divergence.id} no longer reproduces on {where}: the example now conforms "
+            f"to the spec. {_gone(divergence)}"
         )
     assert check_case(target, example) == "diverged"
 
 
-def check_after(divergence, target) -> None:
+def check_after(divergence: Divergence, target: Target) -> None:
     """A divergence that needs an earlier call: run that call, then the example, in one fresh worker."""
+    assert divergence.after is not None
     first, example = divergence.after(), divergence.example()
     program = target.call(example).source()
     outcome = target.run_fresh(first, example)

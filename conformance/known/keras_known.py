@@ -14,6 +14,7 @@ from .shared import (
     BF16_LEAK,
     FLOAT64_AS_FLOAT32,
     SUM_OVERFLOW,
+    TF_BF16_LEAK,
     bf16,
     bf16_leak_example,
     conv_out_shape,
@@ -396,7 +397,7 @@ def _tf_bf16_leak_example() -> Case:
 
 register(
     from_rule(
-        BF16_LEAK,
+        TF_BF16_LEAK,
         id="keras-onednn-bf16-conv-nonfinite-leak",
         target="keras",
         requires=TF_BACKEND,

@@ -6,6 +6,8 @@ register it with their own id, versions and example."""
 from __future__ import annotations
 
 
+from collections.abc import Callable
+
 import numpy as np
 
 import reference
@@ -97,17 +99,30 @@ def spec_output(case: Case, spec: np.ndarray) -> np.ndarray:
     return spec
 
 
-BF16_LEAK = Rule(
-    op="conv",
-    applies=bf16_nonfinite,
-    when="bfloat16 input holding inf or NaN",
-    spec="an output is non-finite only if its own window holds a non-finite input (times a nonzero weight)",
-    behaviour="oneDNN's bfloat16 convolution also lets a non-finite input reach outputs whose window only "
-    "borders it (it reads one cell past the window with weight 0, and 0 * inf = NaN), so those "
-    "outputs become NaN; the affected set depends on the kernel oneDNN picks, so only outputs "
-    "within one cell of a non-finite input are left unchecked",
-    predict=spec_output,
-    unpredictable=lambda case: nonfinite_reach(case, extra_last=1),
+def bf16_leak(reach: Callable[[Case], int], within: str) -> Rule:
+    """oneDNN's bfloat16 leak, reaching `reach(case)` input cells past a window along the last dim."""
+    return Rule(
+        op="conv",
+        applies=bf16_nonfinite,
+        when="bfloat16 input holding inf or NaN",
+        spec="an output is non-finite only if its own window holds a non-finite input (times a nonzero "
+        "weight)",
+        behaviour="oneDNN's bfloat16 convolution also lets a non-finite input reach outputs whose window "
+        "only borders it (it reads one cell past the window with weight 0, and 0 * inf = NaN), so those "
+        "outputs become NaN; the affected set depends on the kernel oneDNN picks, so only outputs "
+        f"{within} are left unchecked",
+        predict=spec_output,
+        unpredictable=lambda case: nonfinite_reach(case, extra_last=reach(case)),
+    )
+
+
+BF16_LEAK = bf16_leak(lambda case: 1, "within one cell of a non-finite input")
+# TF (Keras' TF backend) runs a dilated conv through space-to-batch: one cell of a dilated phase is d cells
+# of the input (measured: Conv2D bf16, kernel 1x1, dilation (1, 2), NaN at x[..., 2] turns output 0 NaN)
+TF_BF16_LEAK = bf16_leak(
+    lambda case: case.dilations[-1],
+    "within d cells of a non-finite input along the last spatial dim, d its dilation (TF dilates through "
+    "space-to-batch, so one cell of a dilated phase is d cells of the input)",
 )
 
 

@@ -13,6 +13,7 @@ point group `conformance.targets` (see README, "Adding a target").
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.metadata
 import importlib.util
@@ -22,6 +23,7 @@ from typing import Any
 
 from ..cases import Case
 from ..executor import Outcome, Request, Worker, worker_for
+from ..platform import ONEDNN_LEVELS, Platform, allowed_by_cap, fingerprint
 from .capabilities import Capabilities
 from .source import call_source, standalone_source
 
@@ -73,7 +75,39 @@ class Target:
     package: str  # the distribution whose presence and version decide availability
     adapters: dict[str, Adapter] = field(default_factory=dict)
     worker_env: dict[str, str] = field(default_factory=dict)
-    _versions: dict[str, str] | None = field(default=None, init=False, repr=False)
+    isa: str | None = None  # an ISA cap the worker runs under (`torch@avx2`), None for the machine's own
+    _platform: Platform | None = field(default=None, init=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        """The target as --frameworks and test ids name it: `torch`, or `torch@avx2` under a cap."""
+        return self.name if self.isa is None else f"{self.name}@{self.isa}"
+
+    def cap_env(self, isa: str) -> dict[str, str]:
+        """The worker environment that caps this target's kernels at `isa` (see README, "The ISA axis")."""
+        level = isa.upper()
+        if allowed_by_cap(level) is None:
+            known = ", ".join(name.lower() for name, _ in ONEDNN_LEVELS)
+            raise ValueError(f"{self.name}@{isa}: unknown ISA cap {isa!r}; choose from {known}")
+        return {"DNNL_MAX_CPU_ISA": level, "ONEDNN_MAX_CPU_ISA": level}
+
+    def capped(self, isa: str) -> Target:
+        """This target in a worker of its own under an ISA cap."""
+        variant = copy.copy(self)
+        variant.worker_env = {**self.worker_env, **self.cap_env(isa)}
+        variant.isa = isa
+        variant._platform = None
+        return variant
+
+    def platform(self) -> Platform:
+        """The platform the target's worker runs on, asked once (the worker's env, caps included)."""
+        if self._platform is None:
+            outcome = self.run_call(Call(fingerprint, {"with_torch": self.package == "torch"}, ()), {})
+            if outcome.kind != "ok":
+                raise RuntimeError(f"{self.id}: fingerprinting the worker {outcome.describe()}")
+            self._platform = outcome.values["actual"]
+        assert self._platform is not None
+        return self._platform
 
     def missing_reason(self) -> str | None:
         """Why this target cannot run here, or None."""
@@ -87,14 +121,14 @@ class Target:
 
     @property
     def label(self) -> str:
-        return f"{self.name} {self.version}"
+        return f"{self.id} {self.version}"
 
     def versions(self) -> dict[str, str]:
         """Package versions that divergence ranges are checked against."""
         return {self.package: self.version}
 
     def __repr__(self) -> str:
-        return f"<target {self.name}>"
+        return f"<target {self.id}>"
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))
@@ -146,7 +180,7 @@ class Target:
     def run_fresh(self, *cases: Case) -> Outcome:
         """Run `cases` in order in a new worker process (closed after) and return the last one's outcome:
         the target's answer with no state left by earlier calls, or with exactly the state `cases` leave."""
-        worker = Worker(f"{self.name}-fresh", self.worker_env)
+        worker = Worker(f"{self.id}-fresh", self.worker_env)
         try:
             outcome = Outcome("ok")
             for case in cases:
@@ -157,10 +191,10 @@ class Target:
 
     def worker_name(self, case: Case) -> str:
         """The worker process a case runs in: one per target, unless framework state leaks between cases."""
-        return self.name
+        return self.id
 
     def run_call(self, call: Call, arrays: dict[str, Any], worker: str | None = None) -> Outcome:
-        return worker_for(worker or self.name, self.worker_env).run(call.request(), arrays)
+        return worker_for(worker or self.id, self.worker_env).run(call.request(), arrays)
 
 
 @functools.cache  # package metadata is read once per run, not once per case
@@ -174,9 +208,10 @@ def _distribution_version(package: str) -> str:
 ENTRY_POINT_GROUP = "conformance.targets"
 
 
-def all_targets(impl: str | None = None) -> list[Target]:
+def all_targets(impl: str | None = None, capped: tuple[str, ...] = ()) -> list[Target]:
     """The built-in targets, those other packages register under the entry point group
-    `conformance.targets` (each entry point: a callable returning a Target), and `impl` for a module."""
+    `conformance.targets` (each entry point: a callable returning a Target), `impl` for a module, and
+    the ISA-capped variants named in `capped` (`torch@avx2`)."""
     from .keras_target import KerasTarget
     from .torch_target import TorchTarget
 
@@ -188,4 +223,10 @@ def all_targets(impl: str | None = None) -> list[Target]:
         from .impl_target import ImplTarget
 
         targets.append(ImplTarget(impl))
+    by_name = {t.name: t for t in targets}
+    for wanted in capped:
+        name, _, isa = wanted.partition("@")
+        if name not in by_name:
+            raise ValueError(f"{wanted}: no target named {name!r} (have {sorted(by_name)})")
+        targets.append(by_name[name].capped(isa))
     return targets

@@ -249,6 +249,12 @@ class KerasTarget(Target):
     def lacks(self, op: str) -> str:
         return f"Keras has no {op} layer"
 
+    def cap_env(self, isa: str) -> dict[str, str]:
+        """`onednn-off` switches TF's oneDNN off; an ISA level caps oneDNN (TF reads ONEDNN_MAX_CPU_ISA)."""
+        if isa == "onednn-off":
+            return {"TF_ENABLE_ONEDNN_OPTS": "0"}
+        return super().cap_env(isa)
+
     def missing_reason(self) -> str | None:
         reason = super().missing_reason()
         if reason is None and importlib.util.find_spec(self.backend) is None:
@@ -265,7 +271,7 @@ class KerasTarget(Target):
 
     @property
     def label(self) -> str:
-        return f"keras {self.version} ({self.backend} {self.backend_version})"
+        return f"{self.id} {self.version} ({self.backend} {self.backend_version})"
 
     def versions(self) -> dict[str, str]:
         return {"keras": self.version, self.backend: self.backend_version}
@@ -283,8 +289,8 @@ class KerasTarget(Target):
         # tf-onednn-pool-cache-ignores-layout): a worker per TF data format keeps each case's answer
         # independent of the cases run before it.
         if self.keras_major < 3 and case.layout == "channels_first" and case.rank >= 2:
-            return f"{self.name}-channels_first"
-        return self.name
+            return f"{self.id}-channels_first"
+        return self.id
 
     # --- what is expressible --------------------------------------------------------------------------
 

@@ -138,8 +138,10 @@ def _pool_supports(case: Case) -> str | None:
         and any(n < k for n, k in zip(case.shape[2:], case.kernel))
     ):
         # ATen's pool3d_shape_check(check_input_size=True), whatever the padding; lp_pool3d calls avg_pool3d
-        return (f"F.{case.op}3d requires input >= kernel per dim; got input {case.shape[2:]}, "
-                f"kernel {case.kernel}")
+        return (
+            f"F.{case.op}3d requires input >= kernel per dim; got input {case.shape[2:]}, "
+            f"kernel {case.kernel}"
+        )
     return None
 
 
@@ -378,3 +380,13 @@ ADAPTERS = {
 class TorchTarget(Target):
     def __init__(self) -> None:
         super().__init__(name="torch", package="torch", adapters=ADAPTERS)
+
+    def cap_env(self, isa: str) -> dict[str, str]:
+        """oneDNN's cap, and ATen's own vectorised kernels capped to match (ATEN_CPU_CAPABILITY)."""
+        env = super().cap_env(isa)
+        env["ATEN_CPU_CAPABILITY"] = (
+            "avx512"
+            if isa.upper().startswith("AVX512")
+            else ("avx2" if isa.upper().startswith("AVX2") else "default")
+        )
+        return env

@@ -1,0 +1,166 @@
+"""The platform a target runs on: the CPU, the ISA features its kernels dispatch on, and the caps in effect.
+
+oneDNN, XLA and MLAS pick kernels by CPU ISA, so a framework's answer is a function of its versions *and*
+the platform. `fingerprint()` runs once in each target's worker (its env is the worker's, caps
+included) and says what the dispatch sees; divergences and error records name platform classes
+(`PlatformClass`: features a platform has or lacks), never machines.
+"""
+
+from __future__ import annotations
+
+import os
+import platform as _platform
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# The features dispatch reads (x86 oneDNN/ATen/XLA; Arm NEON/SVE/BF16), as /proc/cpuinfo names them.
+DISPATCH_FEATURES = (
+    "avx2",
+    "avx512f",
+    "avx512bw",
+    "avx512_vnni",
+    "avx512_bf16",
+    "avx512_fp16",
+    "amx_tile",
+    "amx_bf16",
+    "amx_fp16",
+    "asimd",
+    "sve",
+    "bf16",
+)
+# oneDNN's ISA caps (DNNL_MAX_CPU_ISA / ONEDNN_MAX_CPU_ISA), lowest first, and the features each level adds.
+ONEDNN_LEVELS = (
+    ("SSE41", ()),
+    ("AVX", ()),
+    ("AVX2", ("avx2",)),
+    ("AVX2_VNNI", ()),
+    ("AVX512_CORE", ("avx512f", "avx512bw")),
+    ("AVX512_CORE_VNNI", ("avx512_vnni",)),
+    ("AVX512_CORE_BF16", ("avx512_bf16",)),
+    ("AVX512_CORE_FP16", ("avx512_fp16",)),
+    ("AVX512_CORE_AMX", ("amx_tile", "amx_bf16")),
+    ("AVX512_CORE_AMX_FP16", ("amx_fp16",)),
+)
+CAP_VARIABLES = ("DNNL_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "TF_ENABLE_ONEDNN_OPTS")
+
+
+def cpu_features() -> tuple[str, frozenset[str]]:
+    """(model name, the dispatch features the CPU reports), from /proc/cpuinfo where it exists."""
+    model, flags = _platform.processor() or _platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key in ("model name", "Model", "CPU part") and model in ("", _platform.machine()):
+                    model = value.strip()
+                elif key in ("flags", "Features"):
+                    flags |= set(value.split())
+                    break
+    except OSError:
+        pass
+    return model, frozenset(f for f in DISPATCH_FEATURES if f in flags)
+
+
+def allowed_by_cap(cap: str | None) -> frozenset[str] | None:
+    """The features a oneDNN ISA cap leaves usable (None: no cap, or one this table does not know)."""
+    if not cap:
+        return None
+    names = [name for name, _ in ONEDNN_LEVELS]
+    if cap.upper() not in names:
+        return None
+    return frozenset(f for _, adds in ONEDNN_LEVELS[: names.index(cap.upper()) + 1] for f in adds)
+
+
+@dataclass(frozen=True)
+class Platform:
+    model: str
+    machine: str
+    features: frozenset[str]  # what the CPU has
+    caps: dict[str, str] = field(default_factory=dict)  # the ISA caps and switches set in the worker's env
+    torch_capability: str | None = None  # torch.backends.cpu.get_cpu_capability(), where torch runs
+    threads: int | None = None
+
+    @property
+    def onednn_features(self) -> frozenset[str]:
+        """The features oneDNN's kernels may use: the CPU's, less what a cap takes away."""
+        cap = self.caps.get("ONEDNN_MAX_CPU_ISA") or self.caps.get("DNNL_MAX_CPU_ISA")
+        allowed = allowed_by_cap(cap)
+        return self.features if allowed is None else self.features & allowed
+
+    def describe(self) -> str:
+        parts = [self.machine, " ".join(sorted(self.features)) or "no listed ISA features"]
+        if self.torch_capability:
+            parts.append(f"torch {self.torch_capability}")
+        parts += [f"{k}={v}" for k, v in sorted(self.caps.items())]
+        if self.threads:
+            parts.append(f"{self.threads} threads")
+        return f"{self.model} ({'; '.join(parts)})"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "model": self.model,
+            "machine": self.machine,
+            "features": sorted(self.features),
+            "caps": dict(self.caps),
+            "torch_capability": self.torch_capability,
+            "threads": self.threads,
+            "onednn_features": sorted(self.onednn_features),
+            "described": self.describe(),
+        }
+
+
+def fingerprint(with_torch: bool = False) -> Platform:
+    """The platform as this process sees it; run in a target's worker (with torch's dispatch capability
+    where the target is torch)."""
+    model, features = cpu_features()
+    caps = {k: os.environ[k] for k in CAP_VARIABLES if k in os.environ}
+    torch_capability, threads = None, os.cpu_count()
+    if with_torch and _importable("torch"):
+        import torch
+
+        torch_capability = torch.backends.cpu.get_cpu_capability()
+        threads = torch.get_num_threads()
+    return Platform(model, _platform.machine(), features, caps, torch_capability, threads)
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+@dataclass(frozen=True)
+class PlatformClass:
+    """A class of platforms a recorded behaviour holds on, named by ISA features, never by machine: a
+    predicate over the Platform and the same predicate in words."""
+
+    words: str
+    holds: Callable[[Platform], bool]
+
+
+def onednn_has(*features: str) -> Callable[[Platform], bool]:
+    """oneDNN may use one of these features (the CPU has it and no cap takes it away)."""
+    return lambda platform: any(f in platform.onednn_features for f in features)
+
+
+def tf_routes_float16_to_onednn(platform: Platform) -> bool:
+    """TF sends float16 pooling and conv to oneDNN only with oneDNN on and a CPU whose cpuid (not the cap)
+    shows AVX512BW plus AVX512_FP16 or AMX_FP16 (IsDataTypeSupportedByOneDNNOnThisCPU)."""
+    return (
+        platform.caps.get("TF_ENABLE_ONEDNN_OPTS", "1") not in ("0", "false")
+        and "avx512bw" in platform.features
+        and any(f in platform.features for f in ("avx512_fp16", "amx_fp16"))
+    )
+
+
+ANY_PLATFORM = PlatformClass("every platform", lambda platform: True)
+FLOAT16_ONEDNN = PlatformClass(
+    "TF routes float16 to oneDNN: oneDNN on and a CPU with AVX512BW and AVX512_FP16 or AMX_FP16 "
+    "(whatever ONEDNN_MAX_CPU_ISA says)",
+    tf_routes_float16_to_onednn,
+)
+FLOAT16_EIGEN = PlatformClass(
+    "TF computes float16 itself (Eigen): oneDNN off, or a CPU without AVX512_FP16 and AMX_FP16",
+    lambda platform: not tf_routes_float16_to_onednn(platform),
+)
