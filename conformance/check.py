@@ -15,6 +15,7 @@ from .executor import Outcome
 from .ledger import LEDGER
 from .messages import failure_message, outcome_message
 from .ops import OPS
+from .platform import checking_on
 from .targets import Target
 from .targets.impl_target import ImplTarget
 
@@ -70,27 +71,29 @@ def check_case(target: Target, case: Case) -> str:
         LEDGER.record(*bucket, "not_expressible", reason=reason)
         return "not_expressible"
     platform = target.platform()
-    found = divergences.matching(target.name, target.versions(), case, platform)
     where = platform.describe()
-    prediction = divergences.predicted_output(found, case, reference_output(case))
-    expected = expected_in_dtype(case, prediction.values, prediction.dtype)
-    magnitude = None
-    if found and error_bound_needed(case):  # the bound follows the terms the framework actually sums
-        positive = abs_case(case)
-        magnitude = divergences.predicted_output(found, positive, reference_output(positive)).values
+    with checking_on(platform):
+        found = divergences.matching(target.name, target.versions(), case, platform)
+        prediction = divergences.predicted_output(found, case, reference_output(case))
+        expected = expected_in_dtype(case, prediction.values, prediction.dtype)
+        magnitude = None
+        if found and error_bound_needed(case):  # the bound follows the terms the framework actually sums
+            positive = abs_case(case)
+            magnitude = divergences.predicted_output(found, positive, reference_output(positive)).values
     call = target.call(case)
     outcome = target.run_call(call, case.arrays(), target.worker_name(case))
     if outcome.kind == "raised" and outcome.exc_type.endswith("NotImplementedError"):
         LEDGER.record(*bucket, "not_expressible", reason=f"raised NotImplementedError: {outcome.message}")
         return "not_expressible"
-    crash = [d for d in found if d.crashes]
-    if crash and outcome.kind == "crashed":
+    failing = [d for d in found if d.crashes or d.raises]
+    raised = f"{outcome.exc_type.rsplit('.', 1)[-1]}: {outcome.message}"
+    if failing and all(d.fails_as_recorded(outcome.kind, raised) for d in failing):
         LEDGER.record(*bucket, "diverged", divergences=tuple(d.id for d in found))
         return "diverged"
-    if outcome.kind != "ok" or crash:
+    if outcome.kind != "ok" or failing:
         what = outcome.describe() if outcome.kind != "ok" else "returned"
-        if crash:
-            what += " instead of crashing as " + _recorded(crash)
+        if failing:
+            what += ", not the failure " + _recorded(failing)
         message = outcome_message(case, target.label, what, call.source(), where)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)

@@ -8,6 +8,7 @@ must conform. `docs/divergences.md` is generated from this registry (`python -m 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict, cast
@@ -51,8 +52,16 @@ class Divergence:
     # Where the behaviour depends on the kernels the CPU's ISA selects: the platform class it holds on
     # (elsewhere the entry does not apply and the case must conform, or match the entry for that class).
     platforms: PlatformClass = ANY_PLATFORM
-    # The framework kills its process on such a case (a signal): predicted exactly, nothing to compare.
+    # The framework kills its process on such a case (a signal), or raises an exception whose
+    # "Type: message" matches this regex: predicted exactly, nothing to compare.
     crashes: bool = False
+    raises: str | None = None
+
+    def fails_as_recorded(self, kind: str, what: str) -> bool:
+        """Whether an outcome (its kind, and "Type: message" for a raise) is the failure recorded here."""
+        if self.crashes:
+            return kind == "crashed"
+        return self.raises is not None and kind == "raised" and re.search(self.raises, what) is not None
 
     @property
     def ops(self) -> tuple[str, ...]:

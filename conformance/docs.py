@@ -35,6 +35,8 @@ def _entry(d: Divergence) -> list[str]:
         f"- **spec**: {d.spec}",
         f"- **instead**: {d.behaviour}",
     ]
+    if d.platform_dependent:
+        lines.append(f"- **platforms**: {d.platforms.words}")
     if d.after is not None:
         lines.append(f"- **after**: `{d.after().describe()}` in the same process")
     if d.computes_in or d.returns:
@@ -42,6 +44,8 @@ def _entry(d: Divergence) -> list[str]:
                      f"returns {prediction.dtype}")
     if d.link:
         lines.append(f"- **upstream**: {d.link}")
+    answer = ("crashes its process" if d.crashes else f"raises /{d.raises}/" if d.raises
+              else _array(prediction.values))
     lines += [
         "",
         f"Minimal example: `{example.describe()}`",
@@ -49,7 +53,7 @@ def _entry(d: Divergence) -> list[str]:
         "```",
         f"x        = {_array(example.x)}",
         f"spec     = {_array(spec)}",
-        f"{d.target:8} = {_array(prediction.values)}",
+        f"{d.target:8} = {answer}",
         "```",
         "",
     ]

@@ -8,8 +8,11 @@ included) and says what the dispatch sees; divergences and error records name pl
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import platform as _platform
+from collections.abc import Iterator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -164,3 +167,62 @@ FLOAT16_EIGEN = PlatformClass(
     "TF computes float16 itself (Eigen): oneDNN off, or a CPU without AVX512_FP16 and AMX_FP16",
     lambda platform: not tf_routes_float16_to_onednn(platform),
 )
+
+
+_CURRENT: contextvars.ContextVar[Platform | None] = contextvars.ContextVar("platform", default=None)
+
+
+@contextlib.contextmanager
+def checking_on(platform: Platform) -> Iterator[None]:
+    """The platform a check runs on, for the predictions that depend on it (`current()`)."""
+    token = _CURRENT.set(platform)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def current() -> Platform | None:
+    """The platform of the check being evaluated; None outside a check (the docs render the recording
+    platform's answer then)."""
+    return _CURRENT.get()
+
+
+def tf_onednn_on(platform: Platform) -> bool:
+    return platform.caps.get("TF_ENABLE_ONEDNN_OPTS", "1").lower() not in ("0", "false", "off", "no")
+
+
+def onednn_bf16_native(platform: Platform | None) -> bool:
+    """oneDNN runs bfloat16 on native AVX512_BF16 (or AMX) kernels; None (no platform known) counts as yes."""
+    return platform is None or "avx512_bf16" in platform.onednn_features
+
+
+def tf_float16_routed(platform: Platform | None) -> bool:
+    return platform is not None and tf_routes_float16_to_onednn(platform)
+
+
+TF_ONEDNN_AVX512 = PlatformClass(
+    "TF with oneDNN on, and oneDNN allowed AVX512 (no cap below AVX512_CORE)",
+    lambda p: tf_onednn_on(p) and "avx512f" in p.onednn_features)
+TF_ONEDNN_BF16_NO_AMX = PlatformClass(
+    "TF with oneDNN on, oneDNN allowed AVX512_BF16 and no AMX",
+    lambda p: tf_onednn_on(p) and "avx512_bf16" in p.onednn_features and "amx_bf16" not in p.onednn_features)
+TF_ONEDNN_AMX = PlatformClass(
+    "TF with oneDNN on and AMX (AMX_BF16) allowed",
+    lambda p: tf_onednn_on(p) and "amx_bf16" in p.onednn_features)
+TF_ONEDNN_AVX512_NO_BF16 = PlatformClass(
+    "TF with oneDNN on, oneDNN allowed AVX512 but not AVX512_BF16 (a CPU without it, or a cap at "
+    "AVX512_CORE/AVX512_CORE_VNNI)",
+    lambda p: tf_onednn_on(p) and "avx512f" in p.onednn_features and "avx512_bf16" not in p.onednn_features)
+TF_BF16_CAPPED_BELOW_AVX512 = PlatformClass(
+    "TF with oneDNN on, on a CPU with AVX512 (so TF hands bfloat16 to oneDNN) while ONEDNN_MAX_CPU_ISA caps "
+    "oneDNN below AVX512_CORE",
+    lambda p: tf_onednn_on(p) and "avx512f" in p.features and "avx512f" not in p.onednn_features)
+TF_FLOAT16_CAPPED = PlatformClass(
+    "TF routes float16 to oneDNN (a CPU with AVX512_FP16 or AMX_FP16) while ONEDNN_MAX_CPU_ISA caps oneDNN "
+    "below AVX512_CORE_FP16",
+    lambda p: tf_routes_float16_to_onednn(p) and "avx512_fp16" not in p.onednn_features)
+ONEDNN_AVX512 = PlatformClass(
+    "oneDNN allowed AVX512 (AVX512_CORE or above, no cap below it)", onednn_has("avx512f"))
+ONEDNN_FP16 = PlatformClass("oneDNN allowed AVX512_FP16 (Sapphire Rapids and later, no cap below it)",
+                            onednn_has("avx512_fp16"))

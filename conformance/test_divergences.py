@@ -10,6 +10,7 @@ from .compare import compare, expected_in_dtype
 from .divergences import Divergence, matching, predicted_output, registry
 from .docs import DOCS_DIR, GENERATED
 from .messages import failure_message, outcome_message
+from .platform import checking_on
 from .plugin import selected_targets
 from .targets import Target
 
@@ -50,20 +51,26 @@ def _gone(divergence: Divergence) -> str:
 
 
 def check_example(divergence: Divergence, target: Target) -> None:
+    with checking_on(target.platform()):
+        _check_example(divergence, target)
+
+
+def _check_example(divergence: Divergence, target: Target) -> None:
     example = divergence.example()
     versions, platform = target.versions(), target.platform()
     where = f"{target.label} on {platform.describe()}"
     holds = divergence.in_range(versions) and divergence.on(platform)
-    if divergence.crashes:
+    if divergence.crashes or divergence.raises:
         outcome = target.run(example)
-        if holds and outcome.kind != "crashed":
-            pytest.fail(
-                f"divergence {divergence.id} no longer crashes on {where}: the example "
-                f"{outcome.describe()}. {_gone(divergence)}"
-            )
-        if not holds and outcome.kind == "crashed" and not matching(target.name, versions, example, platform):
-            pytest.fail(f"divergence {divergence.id} crashes on {where}, {_outside(divergence, versions)}")
-        assert check_case(target, example) == ("diverged" if holds else "passed")
+        raised = f"{outcome.exc_type.rsplit('.', 1)[-1]}: {outcome.message}"
+        failed = divergence.fails_as_recorded(outcome.kind, raised)
+        if holds and not failed:
+            pytest.fail(f"divergence {divergence.id} no longer fails as recorded on {where}: the example "
+                        f"{outcome.describe()}. {_gone(divergence)}")
+        if not holds and failed and not matching(target.name, versions, example, platform):
+            pytest.fail(f"divergence {divergence.id} fails as recorded on {where}, "
+                        f"{_outside(divergence, versions)}")
+        check_case(target, example)
         return
     spec = expected_in_dtype(example, reference_output(example))
     prediction = predicted_output([divergence], example, reference_output(example))

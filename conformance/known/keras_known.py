@@ -8,6 +8,19 @@ import reference
 
 from ..cases import Case, reference_output
 from ..divergences import Divergence, from_rule, register, windows_any
+from ..platform import (
+    ONEDNN_AVX512,
+    TF_BF16_CAPPED_BELOW_AVX512,
+    TF_FLOAT16_CAPPED,
+    TF_ONEDNN_AMX,
+    TF_ONEDNN_AVX512,
+    TF_ONEDNN_AVX512_NO_BF16,
+    TF_ONEDNN_BF16_NO_AMX,
+    current,
+    onednn_bf16_native,
+    tf_float16_routed,
+    tf_onednn_on,
+)
 from ..targets import _distribution_version
 from ..targets.keras_target import conv_layer, keras_conv_padding, keras_release
 from .shared import (
@@ -26,8 +39,17 @@ TF_BACKEND = {"keras": ">=2.12", "tensorflow": ">=2.12"}
 
 
 def _lowest(case: Case) -> float:
-    # oneDNN's bfloat16 pooling starts from -inf; every other format from the lowest finite value
-    return -np.inf if case.dtype == "bfloat16" else float(np.finfo(case.x.dtype).min)
+    """Where TF's max pool starts: oneDNN's bfloat16 (and, where TF routes it there, float16) pooling
+    from -inf; TF's own kernels from the format's lowest finite value."""
+    platform = current()
+    onednn = platform is None or tf_onednn_on(platform)
+    if (case.dtype == "bfloat16" and onednn) or (case.dtype == "float16" and tf_float16_routed(platform)):
+        return -np.inf
+    if case.dtype == "bfloat16":
+        import ml_dtypes
+
+        return float(ml_dtypes.finfo(ml_dtypes.bfloat16).min)
+    return float(np.finfo(case.x.dtype).min)
 
 
 def _max_of_numbers(case: Case) -> np.ndarray:
@@ -37,7 +59,8 @@ def _max_of_numbers(case: Case) -> np.ndarray:
 
 
 def _flushes_subnormals(case: Case) -> bool:
-    return case.dtype in ("float64", "bfloat16")
+    # bfloat16 only on native AVX512_BF16 kernels: capped at AVX512_CORE, oneDNN keeps them
+    return case.dtype == "float64" or (case.dtype == "bfloat16" and onednn_bf16_native(current()))
 
 
 def _flushed(case: Case) -> Case:
@@ -60,7 +83,7 @@ def _clamped_windows(case: Case) -> np.ndarray:
     and that differs from the spec's answer."""
     numbers = _max_of_numbers(case)
     has_nan = windows_any(case, np.isnan(case.x))
-    if case.dtype == "bfloat16":
+    if _lowest(case) == -np.inf:
         return (numbers == -np.inf) & has_nan
     return numbers == -np.inf
 
@@ -299,7 +322,7 @@ def _same_totals(case: Case) -> list[int]:
 def _eigen_conv3d_negative_same(case: Case) -> bool:
     return (
         case.rank == 3
-        and case.dtype in ("float16", "float64")
+        and (case.dtype == "float64" or (case.dtype == "float16" and not tf_float16_routed(current())))
         and case.layout == "channels_last"
         and case.groups == 1
         and keras_conv_padding(case) == "same"
@@ -402,6 +425,23 @@ register(
         target="keras",
         requires=TF_BACKEND,
         example=_tf_bf16_leak_example,
+        # measured: leaks uncapped and at AVX512_CORE_BF16; computes the spec at AVX512_CORE(_VNNI)
+        platforms=TF_ONEDNN_BF16_NO_AMX,
+    )
+)
+
+register(
+    from_rule(
+        TF_BF16_LEAK,
+        id="keras-onednn-amx-bf16-conv-nonfinite-leak",
+        target="keras",
+        requires={"keras": ">=3.0", "tensorflow": ">=2.21"},
+        # observed on an Intel Xeon with AMX (issue 10): tf.nn.conv1d bf16 [1, 1, 1, inf, 1, 1] * ones(3)
+        # gives [nan, inf, inf, inf]; the 2-D example of the entry above computes the spec there
+        example=lambda: Case(
+            "conv", bf16(np.array([[[1, 1, 1, np.inf, 1, 1]]])), weight=bf16(np.ones((1, 1, 3))),
+            layout="channels_last"),
+        platforms=TF_ONEDNN_AMX,
     )
 )
 
@@ -424,6 +464,7 @@ register(
         id="tf-onednn-conv-strided-single-column",
         target="keras",
         requires=TF_216_ONEDNN,
+        platforms=TF_ONEDNN_AVX512,  # measured: oneDNN capped at AVX2, or off, computes every row
         op="conv",
         applies=_onednn_strided_conv2d,
         when="Conv2D/Conv3D, float32/bfloat16 (oneDNN), groups=1, stride 1 on the second-to-last dim and > "
@@ -535,6 +576,7 @@ register(
         target="keras",
         requires={"keras": ">=3.0", "torch": ">=2.0"},
         example=bf16_leak_example("channels_first"),
+        platforms=ONEDNN_AVX512,
     )
 )
 
@@ -747,5 +789,103 @@ register(
             .reshape(1, 8, 512),
         ),
         link="https://github.com/openxla/xla/issues/21461 (XLA CPU reduce max drops NaN)",
+    )
+)
+
+
+# --- where the CPU's ISA, or a cap on it, decides (measured with DNNL_/ONEDNN_MAX_CPU_ISA on an AVX512_BF16
+# CPU,
+# and, for float16 routing and AMX, observed on an Intel Xeon with AVX512_FP16 and AMX: issue 10)
+# --------------
+
+_BF16_ONEDNN_OPS = ("conv", "max_pool", "avg_pool")
+
+register(
+    Divergence(
+        id="tf-onednn-bf16-capped-below-avx512",
+        target="keras",
+        requires=TF_BACKEND,
+        op=_BF16_ONEDNN_OPS,
+        applies=lambda case: case.dtype == "bfloat16",
+        when="bfloat16 Conv, MaxPooling or AveragePooling",
+        spec="the op computes in any configuration the framework accepts",
+        behaviour="TF hands bfloat16 to oneDNN because cpuid shows AVX512, but the cap leaves oneDNN no "
+        "bfloat16 kernel: AbortedError 'could not create a (primitive) descriptor'",
+        predict=spec_output,
+        raises=r"(?s)AbortedError: .*could not create a (primitive )?descriptor",
+        example=lambda: Case("max_pool", bf16(np.array([[[1.0, 2.0, 3.0, 4.0]]])), kernel_size=(2,)),
+        platforms=TF_BF16_CAPPED_BELOW_AVX512,
+    )
+)
+
+register(
+    Divergence(
+        id="tf-onednn-bf16-dense-capped-below-avx512-crashes",
+        target="keras",
+        requires=TF_BACKEND,
+        op="dense",
+        applies=lambda case: case.dtype == "bfloat16",
+        when="bfloat16 Dense (MatMul)",
+        spec="the op computes in any configuration the framework accepts",
+        behaviour="TF's oneDNN bfloat16 MatMul, capped below AVX512_CORE on an AVX512 CPU, kills the process "
+        "with SIGSEGV",
+        predict=spec_output,
+        crashes=True,
+        example=lambda: Case("dense", bf16(np.array([[1.0, 2.0]])), weight=bf16(np.array([[1.0, 1.0]]))),
+        platforms=TF_BF16_CAPPED_BELOW_AVX512,
+    )
+)
+
+
+def _inf_rows(case: Case) -> np.ndarray:
+    """Per input row: does it hold +-inf?"""
+    return np.isinf(case.x.astype(np.float64)).any(axis=1)
+
+
+def _outputs_of_inf_rows(case: Case) -> np.ndarray:
+    return np.broadcast_to(_inf_rows(case)[:, None], (case.shape[0], case.w.shape[0])).copy()
+
+
+register(
+    Divergence(
+        id="tf-onednn-bf16-matmul-emulated-inf-is-nan",
+        target="keras",
+        requires=TF_BACKEND,
+        op="dense",
+        applies=lambda case: (case.dtype == "bfloat16" and case.w.shape[0] >= 2
+                              and bool(_inf_rows(case).any())),
+        when="bfloat16 Dense with 2 or more units whose input holds inf",
+        spec="x @ W.T + b: a row with inf gives +-inf (NaN only where inf meets a zero weight or -inf)",
+        behaviour="without native AVX512_BF16, oneDNN's bfloat16 MatMul can give NaN for outputs of a row "
+        "holding inf (x [[1, 1, inf], [1, 1, 1], [1, 1, 1]], W ones (2, 3): row 0 [nan, nan], spec "
+        "[inf, inf]); whether it does depends on the shapes (the kernel oneDNN picks; with 1 unit, or "
+        "x (2, 2), it gives inf), so the outputs of rows holding inf are left unchecked",
+        predict=spec_output,
+        unpredictable=_outputs_of_inf_rows,
+        example=lambda: Case(
+            "dense", bf16(np.array([[1.0, 1.0, np.inf], [1.0, 1.0, 1.0], [1.0, 1.0, 1.0]])),
+            weight=bf16(np.ones((2, 3)))),
+        platforms=TF_ONEDNN_AVX512_NO_BF16,
+    )
+)
+
+
+register(
+    Divergence(
+        id="tf-onednn-float16-capped-below-fp16",
+        target="keras",
+        requires={"keras": ">=3.0", "tensorflow": ">=2.21"},
+        op="max_pool",
+        applies=lambda case: case.dtype == "float16",
+        when="float16 MaxPooling",
+        spec="the op computes in any configuration the framework accepts",
+        behaviour="TF hands float16 to oneDNN because cpuid shows AVX512_FP16/AMX_FP16, but the cap leaves "
+        "oneDNN no float16 kernel: 'could not create a descriptor for a pooling forward propagation "
+        "primitive' "
+        "(observed on an Intel Xeon with AMX, issue 10)",
+        predict=spec_output,
+        raises=r"(?s)could not create a (primitive )?descriptor",
+        example=lambda: Case("max_pool", np.array([[[1.0, 2.0, 3.0, 4.0]]], np.float16), kernel_size=(2,)),
+        platforms=TF_FLOAT16_CAPPED,
     )
 )

@@ -10,7 +10,8 @@ import reference
 
 from ..cases import Case
 from ..divergences import Divergence, from_rule, register, windows_any
-from .shared import BF16_LEAK, SUM_OVERFLOW, bf16_leak_example
+from ..platform import ONEDNN_AVX512, ONEDNN_FP16
+from .shared import BF16_LEAK, SUM_OVERFLOW, bf16_leak_example, conv_out_shape
 
 LP_POOL_SOURCE = "https://github.com/pytorch/pytorch/blob/v2.13.0/torch/nn/functional.py (lp_pool1d/2d/3d)"
 
@@ -92,6 +93,44 @@ register(
         target="torch",
         requires={"torch": ">=2.0"},
         example=bf16_leak_example("channels_first"),
+        # measured: leaks uncapped and at AVX512_CORE(_VNNI, _BF16); computes the spec at AVX2 (and, on a
+        # Xeon with AMX, uncapped too: issue 10)
+        platforms=ONEDNN_AVX512,
+    )
+)
+
+
+def _dim_of_padding_only(case: Case) -> bool:
+    """Some spatial dim where every output window reads only padding (no tap lands on an input cell)."""
+    for n, k, s, d, (pb, _), out in zip(case.shape[2:], case.kernel, case.strides, case.dilations, case.pads,
+                                        conv_out_shape(case)):
+        taps = {o * s + j * d - pb for o in range(out) for j in range(k)}
+        if all(not 0 <= t < n for t in taps):
+            return True
+    return False
+
+
+register(
+    Divergence(
+        id="torch-onednn-fp16-conv-padding-only-crash",
+        target="torch",
+        requires={"torch": ">=2.13"},
+        op="conv",
+        applies=lambda case: case.dtype == "float16" and _dim_of_padding_only(case),
+        when="float16 conv with a spatial dim where every output window reads only padding (all three "
+        "reproductions: size 1, stride > 1, dilation > 1 on the last dim)",
+        spec="outputs whose windows read only padding are the bias (or 0)",
+        behaviour="kills the process with SIGSEGV: F.conv1d(zeros (2, 1, 1), ones (1, 1, 1), stride=2, "
+        "padding=1, dilation=2) in float16; also the 2-D form (x (1, 1, 1, 1), stride (1, 2), padding 1, "
+        "dilation (1, 2)) and F.conv3d (x (1, 1, 1, 1, 1), stride (1, 1, 3), padding 2, dilation (1, 1, 2)). "
+        "Observed on an Intel Xeon with AVX512_FP16 and AMX (issue 10); DNNL_MAX_CPU_ISA=AVX512_CORE avoids "
+        "it; "
+        "an AVX512_BF16 CPU without AVX512_FP16 computes zeros",
+        predict=lambda case, spec: spec,
+        crashes=True,
+        example=lambda: Case("conv", np.zeros((2, 1, 1), np.float16), weight=np.ones((1, 1, 1), np.float16),
+                             stride=(2,), padding=1, dilation=(2,)),
+        platforms=ONEDNN_FP16,
     )
 )
 
