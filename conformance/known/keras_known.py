@@ -839,7 +839,7 @@ register(
 
 def _inf_rows(case: Case) -> np.ndarray:
     """Per input row: does it hold +-inf?"""
-    return np.isinf(case.x.astype(np.float64)).any(axis=1)
+    return np.asarray(np.isinf(case.x.astype(np.float64)).any(axis=1))
 
 
 def _outputs_of_inf_rows(case: Case) -> np.ndarray:
