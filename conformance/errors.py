@@ -275,7 +275,11 @@ def suggest(target: Target, ei: ErrorInput, seen: Observed) -> str:
         detail = re.sub(r"(['\"])(\w+?)_\d+\1", "\\1\\2_…\\1", detail)
         detail = re.sub(r"\bLayer \w+ weight shape", "Layer … weight shape", detail)
         detail = re.sub(r"\.cc:\d+", ".cc:…", detail)
-    requires = {p: f">={v.split('+')[0]}" for p, v in target.versions().items()}
+    package = _described_package(target, seen)
+    version = target.versions().get(package, "0")
+    major, minor = [*version.split("+")[0].split("."), "0"][:2]
+    # closed, one minor release wide: it cannot overlap a record that would already have matched
+    requires = {package: f">={major}.{minor},<{major}.{int(minor) + 1}"}
     args = [repr(target.name), repr(requires), repr(ei.id), repr(seen.kind)]
     if seen.exc_type:
         args.append(f"exc_type={seen.exc_type!r}")
@@ -283,6 +287,19 @@ def suggest(target: Target, ei: ErrorInput, seen: Observed) -> str:
     if seen.claimed and seen.kind == "returns_empty":
         args.append(f"claimed={seen.claimed!r}")
     return f"record({', '.join(args)})"
+
+
+def _described_package(target: Target, seen: Observed) -> str:
+    """The package whose behaviour an observation describes: the backend's for its own exception types,
+    crashes and returned arrays (kernels); the target's own package (Keras' checks) otherwise."""
+    versions = target.versions()
+    module = seen.outcome.exc_type.split(".", 1)[0] if seen.outcome is not None else ""
+    backends = [p for p in versions if p != target.package]
+    if module in versions:
+        return module
+    if backends and seen.kind in ("crashes", "hangs", "returns_empty", "returns_result", "conforms"):
+        return backends[0]
+    return target.package if target.package in versions else next(iter(versions), target.package)
 
 
 # --- docs/errors.md ------------------------------------------------------------------------------------

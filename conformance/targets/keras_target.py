@@ -145,6 +145,10 @@ def _flat(value: Any) -> list[Any]:
     return [u for w in value for u in _flat(w)] if isinstance(value, (tuple, list)) else [value]
 
 
+# Keras 3 releases before this one lack what the adapter assumes (see missing_reason); Keras 2.15 is supported
+KERAS3_FLOOR = (3, 5)
+
+
 def keras_release(version: str) -> tuple[int, ...]:
     """(major, minor) of a Keras version string; an unparsable one counts as the newest."""
     return tuple(int(p) for p in version.split(".")[:2]) if version.replace(".", "").isdigit() else (3, 99)
@@ -259,6 +263,10 @@ class KerasTarget(Target):
         reason = super().missing_reason()
         if reason is None and importlib.util.find_spec(self.backend) is None:
             reason = f"keras: its backend package {self.backend!r} (KERAS_BACKEND) is not installed"
+        if reason is None and (3, 0) <= self.keras_release < KERAS3_FLOOR:
+            reason = (f"keras {self.version} is below this suite's Keras 3 floor "
+                      f"{'.'.join(map(str, KERAS3_FLOOR))}: ZeroPadding1D has no data_format before 3.5, and "
+                      "3.3 hands TF an untransposed NCDHW Conv3D for channels_first float64")
         return reason
 
     @property
