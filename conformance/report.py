@@ -181,6 +181,7 @@ def build_report(ledger: dict, junit: list[dict] | None = None, *, env: dict | N
         info = ledger.get("targets", {}).get(label)
         targets[label] = {"id": slug(label), "label": label, "name": names[label],
                           "versions": dict(info.get("versions", {})) if info else {},
+                          "platform": (info or {}).get("platform", {}).get("described", ""),
                           "installed": info is not None, "env": (env or {}).get("name"), "ops": {}}
 
     def cell(label: str, op: str) -> dict:
@@ -429,6 +430,8 @@ def render_markdown(report: dict) -> str:
         out += [f"### {title_of(t)}", ""]
         if t.get("versions"):
             out += ["versions: " + ", ".join(f"{k} {v}" for k, v in t["versions"].items()), ""]
+        if t.get("platform"):
+            out += [f"platform: {t['platform']}", ""]
         for op, c in t["ops"].items():
             sym, text, _ = STATUS_TEXT[c["status"]]
             head = f"`{op}`: {sym} {text}" + (f", {c['examples']} examples ({counts_text(c['counts'])})"
@@ -646,7 +649,8 @@ def render_html(report: dict) -> str:
         hidden = all(f"{k} {v}" in t["label"] or v in t["label"] for k, v in t.get("versions", {}).items())
         sub = f'<span class="env">{_e(versions)}</span>' if versions and not hidden else ""
         missing = "" if t.get("installed", True) else '<span class="env">not installed</span>'
-        h.append(f"<th>{_e(t['label'])}{env}{sub}{missing}</th>")
+        platform = f'<span class="env platform">{_e(t["platform"])}</span>' if t.get("platform") else ""
+        h.append(f"<th>{_e(t['label'])}{env}{sub}{platform}{missing}</th>")
     h.append("</tr></thead><tbody>")
     for op in ops:
         spec = report["spec"].get(op)

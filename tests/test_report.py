@@ -258,6 +258,7 @@ def test_report_end_to_end(tmp_path):
     impl = next(t for t in report["targets"] if t["name"] == "impl")
     assert impl["ops"]["max_pool"]["status"] == "passed"
     assert impl["ops"]["max_pool"]["examples"] > 0
+    assert impl["platform"] and impl["platform"] in (out / "index.html").read_text()  # the column names it
     assert impl["ops"]["output_size"]["status"] == "passed"
     assert report["exit_code"] == 0 and report["tests"]["failed"] == 0
     assert "avg_pool" not in impl["ops"]  # deselected by -k: no cell
