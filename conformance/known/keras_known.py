@@ -124,7 +124,8 @@ register(
         when="a window holds only NaN and -inf (padding included); for bfloat16 only when one of them is NaN",
         spec="a window of -inf yields -inf, a window with a NaN yields NaN",
         behaviour="yields the dtype's lowest finite value (-3.4028235e38 for float32, -65504 for float16, "
-        "-1.797e308 for float64); bfloat16 yields -inf",
+        "-1.797e308 for float64); bfloat16 (and float16 where TF routes it to oneDNN: AVX512_FP16/AMX_FP16 "
+        "CPUs) yields -inf, and with oneDNN off bfloat16 yields its lowest finite value too",
         predict=tf_max_pool,
         example=lambda: Case(
             "max_pool",
