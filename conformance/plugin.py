@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from .ledger import LEDGER
 from .targets import Target, all_targets
+from .targets.impl_target import API, ImplTarget
 
 CI_EXAMPLES = 200
 _COMMON = settings(
@@ -47,7 +48,7 @@ def pytest_addoption(parser):
         default=None,
         metavar="MODULE",
         help="a module exposing the reference API's names to test as the 'impl' target "
-        "(default: $CONFORMANCE_IMPL)",
+        "(default: $CONFORMANCE_IMPL); alone it selects only impl (add --frameworks impl,torch,...)",
     )
 
 
@@ -55,6 +56,8 @@ def pytest_configure(config):
     impl = config.getoption("impl") or os.environ.get("CONFORMANCE_IMPL") or None
     wanted = config.getoption("frameworks")
     names = [n.strip() for n in wanted.split(",") if n.strip()] if wanted else None
+    if impl and names is None:  # testing one's own module: the frameworks only when asked for
+        names = ["impl"]
     try:  # `torch@avx2`: the torch target again, in a worker under that ISA cap
         targets = all_targets(impl, tuple(n for n in names or () if "@" in n))
     except ValueError as err:
@@ -71,6 +74,17 @@ def pytest_configure(config):
     if names and "impl" in names and not impl:
         raise pytest.UsageError("--frameworks impl needs --impl MODULE (or CONFORMANCE_IMPL)")
     config.stash[TARGETS] = [t for t in targets if (names is None and t.isa is None) or t.id in (names or ())]
+    for target in config.stash[TARGETS]:
+        if isinstance(target, ImplTarget) and target.missing_reason() is None and not target.provided:
+            raise pytest.UsageError("\n".join([
+                f"--impl {target.module}: the module defines none of the reference API under a name and "
+                "signature the suite can call, so nothing would be checked.", *target.api.lines(),
+                f"  the API: {', '.join(API)}"]))
+
+
+def pytest_report_header(config):
+    impls = [t for t in config.stash.get(TARGETS, []) if isinstance(t, ImplTarget) and not t.missing_reason()]
+    return [line for t in impls for line in t.api.lines()]
 
 
 TARGETS = pytest.StashKey[list]()

@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 
+from ..api_check import ApiReport, compare, describe_module
 from ..cases import Case
 from ..ops import OPS
 from . import Adapter, Call, Capabilities, Target
@@ -29,11 +30,6 @@ def output_size(*, module, **arguments):
     return importlib.import_module(module).output_size(**arguments)
 
 
-def provided_names(*, module, names):
-    impl = importlib.import_module(module)
-    return [n for n in names if callable(getattr(impl, n, None))]
-
-
 # --- translation ----------------------------------------------------------------------------------------
 
 EVERYTHING = Capabilities(dtypes=("float32", "float64"))
@@ -48,6 +44,7 @@ class ImplTarget(Target):
         self.module = module
         super().__init__(name="impl", package=module)
         self._provided: list[str] | None = None
+        self._api: ApiReport | None = None
 
     def missing_reason(self) -> str | None:
         try:
@@ -70,13 +67,20 @@ class ImplTarget(Target):
         return f"impl {self.module}"
 
     @property
-    def provided(self) -> list[str]:
-        """The reference API names the module defines, asked of the worker (importing it may crash)."""
-        if self._provided is None:
-            outcome = self.run_call(Call(provided_names, {"module": self.module, "names": API}, ()), {})
+    def api(self) -> ApiReport:
+        """What the module offers of the reference API, asked of the worker once (importing it may crash)."""
+        if self._api is None:
+            outcome = self.run_call(Call(describe_module, {"module": self.module}, ()), {})
             if outcome.kind != "ok":
                 raise RuntimeError(f"impl: importing {self.module!r} {outcome.describe()}")
-            self._provided = list(outcome.values["actual"])
+            self._api = compare(self.module, outcome.values["actual"], API)
+        return self._api
+
+    @property
+    def provided(self) -> list[str]:
+        """The reference API names the module defines with a signature the suite can call."""
+        if self._provided is None:
+            self._provided = list(self.api.defined)
             self.adapters = {
                 op: Adapter(PICKING if op in PICKING_OPS else EVERYTHING, self._call)
                 for op in self._provided
