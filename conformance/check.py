@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -98,6 +99,12 @@ def check_case(target: Target, case: Case) -> str:
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
 
+    returned = _not_an_array(outcome.values.get("actual"))
+    if returned:
+        message = outcome_message(case, target.label, returned, call.source(), where)
+        LEDGER.record(*bucket, "failed", message=message)
+        raise AssertionError(message)
+
     def verdict_of(outcome: Outcome) -> Verdict:
         return compare(
             case,
@@ -127,6 +134,21 @@ def check_case(target: Target, case: Case) -> str:
     status = "diverged" if found else "passed"
     LEDGER.record(*bucket, status, divergences=tuple(d.id for d in found))
     return status
+
+
+def _not_an_array(value: object) -> str | None:
+    """The return-value contract: an op returns one array (anything with __array__), not a tuple, list,
+    None or scalar. What was returned instead, stated with the rule, or None."""
+    if isinstance(value, np.ndarray) or (hasattr(value, "__array__") and not isinstance(value, tuple | list)):
+        return None
+    if isinstance(value, tuple):
+        what = f"returned a tuple of {len(value)} ({', '.join(type(v).__name__ for v in value)})"
+        hint = " (a course-style (out, cache) pair? return out alone)" if len(value) == 2 else ""
+    elif value is None:
+        what, hint = "returned None", " (a missing return statement?)"
+    else:
+        what, hint = f"returned a {type(value).__name__}", ""
+    return f"{what}{hint}; an op returns one array of the spec's shape (N, C, *out)"
 
 
 def _recorded(found: list[divergences.Divergence]) -> str:

@@ -127,9 +127,9 @@ def compare(
     dtype: str | None = None,
     computes_in: str | None = None,
 ) -> Verdict:
-    """Check shape, the target's own claimed shape (if it reports one), dtype, then values (except where
-    `unchecked`, a recorded unpredictable divergence, marks them). `dtype` and `computes_in` default to the
-    input's; a divergence may record others."""
+    """Check shape, the target's own claimed shape (if it reports one), dtype, and values (except where
+    `unchecked`, a recorded unpredictable divergence, marks them; a wrong dtype is reported with them).
+    `dtype` and `computes_in` default to the input's; a divergence may record others."""
     actual = np.asarray(actual)
     verdict = Verdict(None, expected, actual, claimed_shape=claimed_shape)
     if actual.shape != expected.shape:
@@ -139,9 +139,11 @@ def compare(
         verdict.problem = "claimed_shape"
         return verdict
     if actual.dtype != np.dtype(dtype or case.x.dtype):
+        # a dtype departure does not hide the values: they are compared too, in the dtype returned
         verdict.expected_dtype = str(dtype or case.dtype)
         verdict.problem = "dtype"
-        return verdict
+        if actual.dtype.kind not in "biuf" and actual.dtype.name != "bfloat16":
+            return verdict
     want, got = _widen(expected), _widen(actual)
     both_nan = np.isnan(want) & np.isnan(got) if want.dtype.kind == "f" else np.zeros(want.shape, bool)
     bound = error_bound(case, expected, magnitude, computes_in)

@@ -163,10 +163,10 @@ def failure_message(
             f"  compute_output_shape claims {verdict.claimed_shape}, but the spec gives "
             f"{layout_shape(verdict.expected.shape, case.layout)} in {case.layout} layout"
         )
-    elif verdict.problem == "dtype":
+    if verdict.expected_dtype is not None:
         got = None if verdict.actual is None else verdict.actual.dtype
         out.append(f"  dtype    : expected {verdict.expected_dtype}, got {got}")
-    elif verdict.problem == "values":
+    if verdict.problem == "values":
         out += _value_lines(case, verdict)
     if case.layout != "channels_first":
         out.append(f"  (indices are channels-first; the target ran {case.layout})")
