@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -21,19 +22,56 @@ from .targets import Target
 from .targets.impl_target import ImplTarget
 
 
-def conformance_test(op: str):
+MIN_CHECKED_SHARE = 0.2  # below it a property test reports "skipped", not "passed" (--strict-coverage: fails)
+
+
+def conformance_test(op: str) -> Callable[..., None]:
     """The property test for one op: every selected target (the `target` fixture, parametrized by the
-    plugin from the `op` marker) against the reference on drawn cases."""
+    plugin from the `op` marker) against the reference on drawn cases.
+
+    A test that checked too few of its drawn cases (most were not expressible on the target) is skipped
+    with the counts, never passed; a dtype departure on cases whose values conform is reported once the
+    values have been explored, so it does not stop hypothesis from finding value bugs."""
 
     @pytest.mark.op(op)
-    @given(data=st.data())
-    def test(target, data):
-        case = data.draw(OPS[op].strategy(target.capabilities(op)), label="case")
-        check_case(target, case)
+    def test(target: Target, request: pytest.FixtureRequest) -> None:
+        __tracebackhide__ = True
+        before = LEDGER.totals().get((target.label, op), Counter())
+        departures: list[str] = []
+
+        @given(data=st.data())
+        def examples(data: st.DataObject) -> None:
+            caps = target.capabilities(op)
+            assert caps is not None  # the plugin skips targets without the op
+            check_case(target, case=data.draw(OPS[op].strategy(caps), label="case"), departures=departures)
+
+        examples()
+        counts = LEDGER.totals().get((target.label, op), Counter()) - before
+        if departures:
+            pytest.fail(f"{departures[0]}\n\n  ({len(departures)} examples returned the wrong dtype; their "
+                        "values conform)", pytrace=False)
+        _require_coverage(target, op, counts, request.config.getoption("strict_coverage", False))
 
     test.__name__ = f"test_{op}"
     test.__doc__ = f"{op} on the target equals reference.{op} (or its registered divergences)."
     return test
+
+
+def _require_coverage(target: Target, op: str, counts: Counter, strict: bool) -> None:
+    checked = sum(counts[s] for s in ("passed", "diverged", "failed"))
+    drawn = checked + counts["not_expressible"]
+    if drawn and checked >= MIN_CHECKED_SHARE * drawn:
+        return
+    reasons: Counter[str] = Counter()
+    for (label, entry_op, _), entry in LEDGER.entries.items():
+        if label == target.label and entry_op == op:
+            reasons.update(entry.reasons)
+    common = "; ".join(f"{n}x {why}" for why, n in reasons.most_common(3))
+    message = (f"{op} on {target.label}: checked {checked} of {drawn} drawn cases (under "
+               f"{MIN_CHECKED_SHARE:.0%}); the rest were not expressible: {common or 'no reason recorded'}")
+    if strict:
+        pytest.fail(message + " (--strict-coverage)", pytrace=False)
+    pytest.skip(message)
 
 
 def conformance_tests(*families: str) -> dict[str, Callable[..., None]]:
@@ -62,9 +100,10 @@ def param_class(case: Case) -> str:
     return " ".join(parts)
 
 
-def check_case(target: Target, case: Case) -> str:
+def check_case(target: Target, case: Case, departures: list[str] | None = None) -> str:
     """Run `case` on `target` and fail with a spec-documenting message unless it behaves as the spec says,
-    or exactly as a registered divergence predicts. Returns the status recorded in the ledger."""
+    or exactly as a registered divergence predicts. Returns the status recorded in the ledger. With
+    `departures`, a wrong dtype on conforming values is appended there instead of failing at once."""
     __tracebackhide__ = True
     bucket = (target.label, case.op, param_class(case))
     reason = target.unsupported(case)
@@ -130,6 +169,9 @@ def check_case(target: Target, case: Case) -> str:
                 )
         message = failure_message(case, target.label, verdict, call.source(), headline, history, where)
         LEDGER.record(*bucket, "failed", message=message)
+        if verdict.problem == "dtype" and departures is not None:
+            departures.append(message)
+            return "failed"
         raise AssertionError(message)
     status = "diverged" if found else "passed"
     LEDGER.record(*bucket, status, divergences=tuple(d.id for d in found))

@@ -8,6 +8,7 @@ ci (default), thorough (10x ci); pick one with hypothesis's own --hypothesis-pro
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -42,6 +43,11 @@ def pytest_addoption(parser):
         default=None,
         metavar="PATH",
         help="write what the run saw per target, op and parameter class as JSON",
+    )
+    group.addoption(
+        "--strict-coverage",
+        action="store_true",
+        help="fail, instead of skipping, a property test that checked under 20%% of its drawn cases",
     )
     group.addoption(
         "--impl",
@@ -132,6 +138,19 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session):
+    # an --impl module that checked nothing (a stub, or all NotImplementedError) ends the run red
+    for target in selected_targets(session.config):
+        if isinstance(target, ImplTarget) and session.exitstatus == 0 and not target.missing_reason():
+            counts: Counter[str] = Counter()
+            for (label, _), op_counts in LEDGER.totals().items():
+                if label == target.label:
+                    counts.update(op_counts)
+            if not any(counts[s] for s in ("passed", "diverged", "failed")):
+                session.config.stash[NOTHING_CHECKED] = (
+                    f"--impl {target.module}: no drawn case was checked ({counts['not_expressible']} were "
+                    "not "
+                    "expressible: NotImplementedError or outside its capabilities); nothing conforms yet")
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
     path = session.config.getoption("conformance_json")
     if path:
         import json
@@ -141,7 +160,14 @@ def pytest_sessionfinish(session):
         Path(path).write_text(json.dumps(LEDGER.to_json(), indent=1))
 
 
+NOTHING_CHECKED = pytest.StashKey[str]()
+
+
 def pytest_terminal_summary(terminalreporter):
+    nothing = terminalreporter.config.stash.get(NOTHING_CHECKED, None)
+    if nothing:
+        terminalreporter.section("conformance: nothing checked", red=True)
+        terminalreporter.write_line(nothing)
     lines = LEDGER.summary_lines()
     if lines:
         terminalreporter.section("conformance: examples per target and op")
