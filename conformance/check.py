@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis import strategies as st
 
 from . import divergences
@@ -45,6 +47,9 @@ def conformance_test(op: str) -> Callable[..., None]:
             assert caps is not None  # the plugin skips targets without the op
             check_case(target, case=data.draw(OPS[op].strategy(caps), label="case"), departures=departures)
 
+        if isinstance(target, ImplTarget):  # each module keeps its own failures, apart from the others'
+            path = os.path.join(".hypothesis", "examples-impl", target.module)
+            examples = settings(database=DirectoryBasedExampleDatabase(path))(examples)
         examples()
         counts = LEDGER.totals().get((target.label, op), Counter()) - before
         if departures:

@@ -74,6 +74,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "op(name): the op a conformance test checks (parametrizes `target`)")
     if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile("ci")
+
     unknown = sorted(set(names or ()) - set(known) - {t.id for t in targets})
     if unknown:
         raise pytest.UsageError(f"--frameworks: unknown target(s) {unknown}; choose from {known}")

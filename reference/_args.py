@@ -42,11 +42,10 @@ def is_float(dtype: np.dtype) -> bool:
 
 
 def accumulation_dtype(dtype: np.dtype) -> np.dtype:
-    """Sums run in at least float32, as frameworks accumulate half precision; ints sum in float64."""
-    if dtype.kind == "f" and dtype.itemsize >= 4:
+    """Sums run in float64 (wider for longer floats) and round once to the output format: the spec is the
+    exact result rounded once, overflow to +-inf included, which no narrower accumulator guarantees."""
+    if dtype.kind == "f" and dtype.itemsize > 8:
         return dtype
-    if is_float(dtype):
-        return np.dtype(np.float32)
     return np.dtype(np.float64)
 
 
