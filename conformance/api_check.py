@@ -19,7 +19,8 @@ import reference
 
 
 def describe_module(*, module):
-    """{name: (parameter names, their kinds, which have defaults)} for every public callable of the module."""
+    """{name: (parameter names, their kinds, which have defaults)} for every public callable of the module,
+    and its CONFORMANCE_CAPABILITIES (None where it declares none)."""
     impl = importlib.import_module(module)
     found = {}
     for name in dir(impl):
@@ -31,7 +32,7 @@ def describe_module(*, module):
         except (TypeError, ValueError):
             continue
         found[name] = [(p.name, p.kind.name, p.default is not inspect.Parameter.empty) for p in params]
-    return found
+    return found, getattr(impl, "CONFORMANCE_CAPABILITIES", None)
 
 
 # --- compared in the parent -------------------------------------------------------------------------------
@@ -43,6 +44,7 @@ class ApiReport:
     defined: list[str] = field(default_factory=list)  # API names with a callable signature
     near_misses: dict[str, str] = field(default_factory=dict)  # the module's name -> the API name it may mean
     mismatches: dict[str, list[str]] = field(default_factory=dict)  # API name -> what is wrong
+    capabilities: dict[str, dict[str, object]] | None = None  # the module's CONFORMANCE_CAPABILITIES
 
     def lines(self) -> list[str]:
         out = [f"impl {self.module}: defines {', '.join(self.defined) or 'none of the reference API'}"]

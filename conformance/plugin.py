@@ -82,7 +82,13 @@ def pytest_configure(config):
         raise pytest.UsageError("--frameworks impl needs --impl MODULE (or CONFORMANCE_IMPL)")
     config.stash[TARGETS] = [t for t in targets if (names is None and t.isa is None) or t.id in (names or ())]
     for target in config.stash[TARGETS]:
-        if isinstance(target, ImplTarget) and target.missing_reason() is None and not target.provided:
+        if not isinstance(target, ImplTarget) or target.missing_reason() is not None:
+            continue
+        try:
+            provided = target.provided
+        except ValueError as err:  # a malformed CONFORMANCE_CAPABILITIES
+            raise pytest.UsageError(f"--impl {target.module}: {err}") from None
+        if not provided:
             raise pytest.UsageError("\n".join([
                 f"--impl {target.module}: the module defines none of the reference API under a name and "
                 "signature the suite can call, so nothing would be checked.", *target.api.lines(),

@@ -73,6 +73,13 @@ def _per_dim(draw, rank: int, lo: int, hi: int, label: str) -> tuple[int, ...]:
     return draw(st.tuples(*[st.integers(lo, hi)] * rank), label=label)
 
 
+def _stride(draw, caps: Capabilities, rank: int, hi: int) -> tuple[int, ...]:
+    """A stride per dim; one stride for every dim where the target takes a single number."""
+    if caps.uniform_stride:
+        return (draw(st.integers(1, hi), label="stride"),) * rank
+    return _per_dim(draw, rank, 1, hi, "stride")
+
+
 @st.composite
 def padding_forms(draw, caps: Capabilities, rank: int, kernel, dilation, allow_same: bool = True) -> object:
     """A padding argument in one of the user-facing forms the capabilities allow."""
@@ -84,6 +91,8 @@ def padding_forms(draw, caps: Capabilities, rank: int, kernel, dilation, allow_s
     allow_same = allow_same and caps.padding == "any"
     forms = ["valid"] + (["same"] if allow_same else []) + ["int", "ints"]
     forms += ["pairs"] if caps.padding == "any" else []
+    if caps.uniform_padding:  # one number pads every side
+        forms = [f for f in forms if f in ("valid", "int")]
     form = draw(st.sampled_from(forms), label="padding form")
     if form in ("valid", "same"):
         return form
@@ -132,7 +141,9 @@ def pool_cases(draw, op: str, caps: Capabilities) -> Case:
         )
         for i, (n, d) in enumerate(zip(shape[2:], dilation))
     )
-    stride = _per_dim(draw, rank, 1, 4, "stride")
+    if caps.uniform_kernel:  # one window size for every dim: the smallest drawn fits them all
+        kernel = (min(kernel),) * rank
+    stride = _stride(draw, caps, rank, 4)
     padding = draw(padding_forms(caps, rank, kernel, dilation), label="padding")
     ceil_mode = draw(st.booleans(), label="ceil_mode") if caps.ceil_mode else False
     params = {"kernel_size": kernel, "stride": stride, "padding": padding, "ceil_mode": ceil_mode}
@@ -228,6 +239,8 @@ def conv_padding(draw, caps: Capabilities, rank: int) -> object:
         forms.append("pairs")
     if rank == 1 and caps.causal and caps.padding != "none":
         forms.append("causal")
+    if caps.uniform_padding:
+        forms = [f for f in forms if f in ("valid", "int")]
     form = draw(st.sampled_from(forms), label="padding form")
     if form in ("valid", "same", "causal"):
         return form
@@ -248,7 +261,7 @@ def conv_padding(draw, caps: Capabilities, rank: int) -> object:
 def conv_geometry(draw, caps: Capabilities, rank: int, spatial: tuple[int, ...]) -> dict:
     """kernel, stride (1-3), dilation (1-3) and padding for conv/im2col, within the capabilities."""
     dilation = _per_dim(draw, rank, 1, 3, "dilation") if caps.dilation else (1,) * rank
-    stride = _per_dim(draw, rank, 1, 3, "stride")
+    stride = _stride(draw, caps, rank, 3)
     if not caps.dilation_with_stride and max(stride) > 1 and max(dilation) > 1:
         if draw(st.booleans(), label="keep stride (else keep dilation)"):
             dilation = (1,) * rank
@@ -261,6 +274,8 @@ def conv_geometry(draw, caps: Capabilities, rank: int, spatial: tuple[int, ...])
         )
         for i, (n, d) in enumerate(zip(spatial, dilation))
     )
+    if caps.uniform_kernel:  # one window size for every dim: the smallest drawn fits them all
+        kernel = (min(kernel),) * rank
     padding = draw(conv_padding(caps, rank), label="padding")
     params = {"kernel": kernel, "stride": stride, "padding": padding}
     if any(d > 1 for d in dilation):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..cases import Case
 
 INTEGER_DTYPES = ("int8", "uint8", "int32", "int64")
 # "any": every form; "symmetric": explicit, pb == pa; "keras": only 'valid'/'same' resolutions;
@@ -28,7 +31,73 @@ class Capabilities:
     groups: bool = True  # conv: grouped and depthwise convolution
     causal: bool = True  # conv: padding='causal' (1-D), i.e. (d*(k-1), 0)
     dilation_with_stride: bool = True  # conv: stride > 1 together with dilation > 1 (Keras Conv rejects it)
+    uniform_stride: bool = False  # one stride for every spatial dim (code that takes `stride` as one int)
+    uniform_kernel: bool = False  # a square/cubic window (code that takes one pool size)
+    uniform_padding: bool = False  # one pad for every side of every dim (code that takes `pad` as one int)
 
     def dtypes_for(self, rank: int) -> tuple[str, ...]:
         floats = self.dtypes_3d if rank == 3 and self.dtypes_3d is not None else self.dtypes
         return floats + (INTEGER_DTYPES if rank in self.int_ranks else ())
+
+    def excludes(self, case: Case) -> str | None:
+        """Why the case lies outside these capabilities (the unrestricted share draws such cases), or None."""
+        spatial = case.x.ndim > 2 and case.spec.family != "activation"
+        rank = case.rank if spatial else 1
+        if spatial and case.rank not in self.ranks:
+            return f"rank {case.rank} is not among the declared ranks {self.ranks}"
+        if case.dtype not in self.dtypes_for(rank):
+            return f"dtype {case.dtype} is not among the declared dtypes {self.dtypes_for(rank)}"
+        if case.layout not in self.layouts:
+            return f"layout {case.layout} is not among {self.layouts}"
+        if case.ceil_mode and not self.ceil_mode:
+            return "ceil_mode=True, and ceil_mode is not declared"
+        windowed = case.spec.windowed
+        if windowed and any(d != 1 for d in case.dilations) and not self.dilation:
+            return f"dilation {case.dilations}, and dilation is not declared"
+        if case.divisor_override is not None and rank not in self.divisor_override_ranks:
+            return "divisor_override, not declared for this rank"
+        if case.op == "avg_pool" and case.count_include_pad and not self.count_include_pad:
+            return "count_include_pad=True, not declared"
+        if case.groups > 1 and not self.groups:
+            return f"groups={case.groups}, and groups are not declared"
+        if case.padding == "causal" and not self.causal:
+            return "padding='causal', not declared"
+        if windowed and self.uniform_stride and len(set(case.strides)) > 1:
+            return f"strides {case.strides} differ per dim; one stride is declared"
+        if windowed and self.uniform_kernel and len(set(case.kernel)) > 1:
+            return f"kernel {case.kernel} differs per dim; one window size is declared"
+        if case.op == "conv" and not self.dilation_with_stride and max(case.strides) > 1 \
+                and max(case.dilations) > 1:
+            return "stride > 1 with dilation > 1, not declared"
+        if windowed or case.spec.family == "pad":
+            return self._padding_excludes(case)
+        return None
+
+    def _padding_excludes(self, case: Case) -> str | None:
+        form = case.padding
+        named = ("valid", "same", "causal") if case.op == "conv" else ("valid", "same")
+        pairs = isinstance(form, tuple) and any(isinstance(p, tuple) for p in form)
+        if self.padding == "keras" and form not in named:
+            return f"padding {form!r}; only 'valid'/'same' resolutions are declared"
+        if self.padding == "none" and form not in ("valid", 0):
+            return f"padding {form!r}; no padding is declared"
+        if self.padding == "symmetric" and (pairs or (form == "same" and case.spec.family == "pool")):
+            return f"padding {form!r}; symmetric explicit padding is declared"
+        if self.uniform_padding and not (form == "valid" or isinstance(form, int)):
+            return f"padding {form!r}; one pad for every side is declared"
+        if self.pad_limit and not isinstance(form, str) and any(
+                b > k // 2 for (b, _), k in zip(case.pads, case.kernel)):
+            return f"pads {case.pads} beyond half the kernel {case.kernel}"
+        return None
+
+
+def declared(spec: dict[str, Any], op: str) -> Capabilities:
+    """Capabilities from a module's CONFORMANCE_CAPABILITIES entry ({"ranks": [2], "padding": "symmetric",
+    ...}; lists become tuples), with a clear error naming the fields that exist."""
+    names = {f.name for f in fields(Capabilities)}
+    unknown = sorted(set(spec) - names)
+    if unknown:
+        raise ValueError(f"CONFORMANCE_CAPABILITIES[{op!r}]: unknown field(s) {unknown}; the fields are "
+                         f"{sorted(names)}")
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()}
+    return Capabilities(**values)

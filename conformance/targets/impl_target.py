@@ -15,7 +15,8 @@ import numpy as np
 from ..api_check import ApiReport, compare, describe_module
 from ..cases import Case
 from ..ops import OPS
-from . import Adapter, Call, Capabilities, Target
+from . import Adapter, Call, Capabilities, Target, _always
+from .capabilities import declared
 
 # --- adapters: run in the impl worker -----------------------------------------------------------------
 
@@ -77,7 +78,9 @@ class ImplTarget(Target):
             outcome = self.run_call(Call(describe_module, {"module": self.module}, ()), {})
             if outcome.kind != "ok":
                 raise RuntimeError(f"impl: importing {self.module!r} {outcome.describe()}")
-            self._api = compare(self.module, outcome.values["actual"], API)
+            functions, capabilities = outcome.values["actual"]
+            self._api = compare(self.module, functions, API)
+            self._api.capabilities = capabilities
         return self._api
 
     @property
@@ -85,11 +88,18 @@ class ImplTarget(Target):
         """The reference API names the module defines with a signature the suite can call."""
         if self._provided is None:
             self._provided = list(self.api.defined)
-            self.adapters = {
-                op: Adapter(PICKING if op in PICKING_OPS else EVERYTHING, self._call)
-                for op in self._provided
-                if op in OPS
-            }
+            declared_caps = self.api.capabilities or {}
+            unknown = sorted(set(declared_caps) - set(OPS))
+            if unknown:
+                raise ValueError(f"{self.module}.CONFORMANCE_CAPABILITIES names no op {unknown}; "
+                                 f"ops: {list(OPS)}")
+            self.adapters = {}
+            for op in (op for op in self._provided if op in OPS):
+                caps = (declared(dict(declared_caps[op]), op) if op in declared_caps
+                        else PICKING if op in PICKING_OPS else EVERYTHING)
+                # outside declared capabilities (the unrestricted share) a case is not expressible, not a bug
+                supports = caps.excludes if op in declared_caps else _always
+                self.adapters[op] = Adapter(caps, self._call, supports)
         return self._provided
 
     def versions(self) -> dict[str, str]:
