@@ -801,14 +801,25 @@ register(
 
 _BF16_ONEDNN_OPS = ("conv", "max_pool", "avg_pool")
 
+
+def _bf16_through_onednn(case: Case) -> bool:
+    """bfloat16 pooling, and conv except grouped ConvND (TF runs that through XLA)."""
+    if case.dtype != "bfloat16":
+        return False
+    if case.op != "conv":
+        return True
+    layer = conv_layer(case, keras_release(_distribution_version("keras")), "tensorflow")
+    return case.groups == 1 or layer.startswith("Depthwise")
+
 register(
     Divergence(
         id="tf-onednn-bf16-capped-below-avx512",
         target="keras",
         requires=TF_BACKEND,
         op=_BF16_ONEDNN_OPS,
-        applies=lambda case: case.dtype == "bfloat16",
-        when="bfloat16 Conv, MaxPooling or AveragePooling",
+        applies=_bf16_through_onednn,
+        when="bfloat16 MaxPooling, AveragePooling, Conv with groups=1 and DepthwiseConv (grouped ConvND goes "
+        "through XLA and computes)",
         spec="the op computes in any configuration the framework accepts",
         behaviour="TF hands bfloat16 to oneDNN because cpuid shows AVX512, but the cap leaves oneDNN no "
         "bfloat16 kernel: AbortedError 'could not create a (primitive) descriptor'",
