@@ -25,7 +25,18 @@ KERAS_TF = recording("keras", "keras 3.15.1 (tensorflow 2.21.0)", {"keras": ">=3
 KERAS3_OLDER_TF = recording("keras", "keras 3.5.0 and 3.10.0 (tensorflow 2.17.1 and 2.19.1)",
                             {"keras": ">=3.5,<3.15", "tensorflow": ">=2.17,<2.21"},
                             versions={"keras": "3.10.0", "tensorflow": "2.19.1"})
+recording("keras", "keras 3.12.4 and 3.13.2 (tensorflow 2.21.0)",
+          {"keras": ">=3.12,<3.14", "tensorflow": ">=2.21"},
+          versions={"keras": "3.13.2", "tensorflow": "2.21.0"})
 KERAS3_TF = {"keras": ">=3.5", "tensorflow": ">=2.17"}  # the same on every Keras 3 + TF line recorded
+# Keras' own messages and shape claims change with Keras alone, whatever the TF (a TF present picks the
+# backend): "Input 0 with name 'None' of layer ..." from 3.13 (measured 3.13.2, 3.15.1; 3.5-3.12.4 say
+# 'Input 0 of layer "..."'); compute_output_shape refusing a zero output, and the conv message naming
+# strides and padding, from 3.15 (3.5-3.13.2 claim the empty shape; 3.14 is not measured, so unrecorded)
+KERAS_313_UP = {"keras": ">=3.13", "tensorflow": ">=2.16"}
+KERAS_5_TO_312 = {"keras": ">=3.5,<3.13", "tensorflow": ">=2.16"}
+KERAS_315_UP = {"keras": ">=3.15", "tensorflow": ">=2.16"}
+KERAS_5_TO_313 = {"keras": ">=3.5,<3.14", "tensorflow": ">=2.16"}
 KERAS2_TF = recording("keras", "keras 2.15.0 (tensorflow 2.15.1)",
                       {"keras": ">=2.15,<3", "tensorflow": ">=2.15,<2.16"})
 KERAS_TORCH = recording("keras", "keras 3.15.1 (torch 2.13.0)", {"keras": ">=3.15", "torch": ">=2.13"})
@@ -244,11 +255,11 @@ record("keras", ADAPTER, "max_pool/padding-negative", "not_expressible",
        detail="Keras max_pool pads only as 'valid' or 'same'; padding -1 has no Keras form")
 record("keras", ADAPTER, "max_pool/pad-beyond-half-kernel", "not_expressible",
        detail="Keras max_pool pads only as 'valid' or 'same'; padding 2 has no Keras form")
-record("keras", KERAS_TF, "max_pool/unbatched-input", "raises", exc_type="ValueError",
+record("keras", KERAS_313_UP, "max_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
            "Input 0 with name 'None' of layer 'max_pooling1d_…' is incompatible with the layer: expected "
            "ndim=3, found ndim=2. Full shape received: (1, 4)"))
-record("keras", KERAS_TF, "max_pool/output-zero-2d-height", "returns_empty",
+record("keras", KERAS_315_UP, "max_pool/output-zero-2d-height", "returns_empty",
        detail="(1, 1, 0, 2)",
        claimed=(
            "raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1"
@@ -277,13 +288,13 @@ record("keras", ADAPTER, "max_pool/dilation-negative", "not_expressible",
        detail="Keras pooling has no dilation; got dilation (-1,)")
 record("keras", KERAS3_TF, "max_pool/kernel-rank-mismatch", "raises", exc_type="ValueError",
        detail="The `pool_size` argument must be a tuple of 1 integers. Received pool_size=(2, 2)")
-record("keras", KERAS_TF, "max_pool/input-rank-6", "raises", exc_type="ValueError",
+record("keras", KERAS_313_UP, "max_pool/input-rank-6", "raises", exc_type="ValueError",
        detail=(
            "Input 0 with name 'None' of layer 'max_pooling3d' is incompatible with the layer: expected "
            "ndim=5, found ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)"))
 record("keras", ADAPTER, "max_pool/int-window-of-padding-only", "not_expressible",
        detail="Keras pooling has no dilation; got dilation (2, 2)")
-record("keras", KERAS_TF, "avg_pool/output-zero", "returns_empty",
+record("keras", KERAS_315_UP, "avg_pool/output-zero", "returns_empty",
        detail="(1, 1, 0)",
        claimed=(
            "raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1"
@@ -293,7 +304,7 @@ record("keras", KERAS3_TF, "avg_pool/output-negative", "raises", exc_type="Inval
        detail=(
            "Computed output size would be negative: -1 [input_size: 3, effective_filter_size: 5, stride: "
            "1]"))
-record("keras", KERAS_TF, "avg_pool/output-zero-strided", "returns_empty",
+record("keras", KERAS_315_UP, "avg_pool/output-zero-strided", "returns_empty",
        detail="(1, 1, 0)",
        claimed=(
            "raises ValueError: Computed output size would be zero or negative. Received: `inputs.shape=[1"
@@ -310,7 +321,7 @@ record("keras", ADAPTER, "avg_pool/padding-negative", "not_expressible",
        detail="Keras avg_pool pads only as 'valid' or 'same'; padding -1 has no Keras form")
 record("keras", ADAPTER, "avg_pool/pad-beyond-half-kernel", "not_expressible",
        detail="Keras avg_pool pads only as 'valid' or 'same'; padding 2 has no Keras form")
-record("keras", KERAS_TF, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
+record("keras", KERAS_313_UP, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
            "Input 0 with name 'None' of layer 'average_pooling1d_…' is incompatible with the layer: "
            "expected ndim=3, found ndim=2. Full shape received: (1, 4)"))
@@ -359,11 +370,11 @@ record("keras", KERAS3_TF, "zero_pad/padding-rank-mismatch", "raises", exc_type=
        detail=(
            "The `padding` argument must be a tuple of 2 integers. Received padding=((1, 1), (1, "
            "1))including element (1, 1) of type <class 'tuple'>"))
-record("keras", KERAS_TF, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
+record("keras", KERAS_313_UP, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
        detail=(
            "Input 0 with name 'None' of layer 'zero_padding1d_…' is incompatible with the layer: expected"
            " ndim=3, found ndim=2. Full shape received: (1, 4)"))
-record("keras", KERAS_TF, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
+record("keras", KERAS_315_UP, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
        detail=(
            "Computed output size would be zero or negative. Received `inputs shape=(1, 1, 3)`, `kernel "
            "shape=(5, 1, 1)`, `dilation_rate=[1]`, `strides=(1,)`, `padding=valid`."))
@@ -422,25 +433,25 @@ record("keras", KERAS3_TF, "dense/bias-shape-mismatch", "raises", exc_type="Valu
 
 # Keras 3.5 / 3.10 on TF 2.17 / 2.19 (the tf217-keras3 and tf219-keras3 tox envs) differ from 3.15 in these
 # only: older message wording, and compute_output_shape returns the empty shape instead of raising.
-record("keras", KERAS3_OLDER_TF, "max_pool/unbatched-input", "raises", exc_type="ValueError",
+record("keras", KERAS_5_TO_312, "max_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=('Input 0 of layer "max_pooling1d_…" is incompatible with the layer: expected ndim=3, found '
                'ndim=2. Full shape received: (1, 4)'))
-record("keras", KERAS3_OLDER_TF, "max_pool/output-zero-2d-height", "returns_empty", detail="(1, 1, 0, 2)",
+record("keras", KERAS_5_TO_313, "max_pool/output-zero-2d-height", "returns_empty", detail="(1, 1, 0, 2)",
        claimed="(1, 1, 0, 2)")
-record("keras", KERAS3_OLDER_TF, "max_pool/input-rank-6", "raises", exc_type="ValueError",
+record("keras", KERAS_5_TO_312, "max_pool/input-rank-6", "raises", exc_type="ValueError",
        detail=('Input 0 of layer "max_pooling3d" is incompatible with the layer: expected ndim=5, found '
                'ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)'))
-record("keras", KERAS3_OLDER_TF, "avg_pool/output-zero", "returns_empty", detail="(1, 1, 0)",
+record("keras", KERAS_5_TO_313, "avg_pool/output-zero", "returns_empty", detail="(1, 1, 0)",
        claimed="(1, 1, 0)")
-record("keras", KERAS3_OLDER_TF, "avg_pool/output-zero-strided", "returns_empty", detail="(1, 1, 0)",
+record("keras", KERAS_5_TO_313, "avg_pool/output-zero-strided", "returns_empty", detail="(1, 1, 0)",
        claimed="(1, 1, 0)")
-record("keras", KERAS3_OLDER_TF, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
+record("keras", KERAS_5_TO_312, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=('Input 0 of layer "average_pooling1d_…" is incompatible with the layer: expected ndim=3, '
                'found ndim=2. Full shape received: (1, 4)'))
-record("keras", KERAS3_OLDER_TF, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
+record("keras", KERAS_5_TO_312, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
        detail=('Input 0 of layer "zero_padding1d_…" is incompatible with the layer: expected ndim=3, found '
                'ndim=2. Full shape received: (1, 4)'))
-record("keras", KERAS3_OLDER_TF, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
+record("keras", KERAS_5_TO_313, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
        detail=("Computed output size would be negative. Received `inputs shape=(1, 1, 3)`, `kernel shape=(5, "
                "1, 1)`, `dilation_rate=[1]`."))
 
