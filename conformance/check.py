@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import random
 from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, seed, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis import strategies as st
 
@@ -50,7 +51,14 @@ def conformance_test(op: str) -> Callable[..., None]:
         if isinstance(target, ImplTarget):  # each module keeps its own failures, apart from the others'
             path = os.path.join(".hypothesis", "examples-impl", target.module)
             examples = settings(database=DirectoryBasedExampleDatabase(path))(examples)
-        examples()
+        chosen = request.config.getoption("hypothesis_seed", None)
+        run_seed = int(chosen) if chosen is not None else random.getrandbits(32)
+        try:
+            seed(run_seed)(examples)()
+        except Exception as err:
+            if hasattr(err, "add_note"):  # Python >= 3.11: pytest prints the note under the message
+                err.add_note(f"\nreplay: {_replay(target, op, run_seed)}")
+            raise
         counts = LEDGER.totals().get((target.label, op), Counter()) - before
         if departures:
             pytest.fail(f"{departures[0]}\n\n  ({len(departures)} examples returned the wrong dtype; their "
@@ -60,6 +68,13 @@ def conformance_test(op: str) -> Callable[..., None]:
     test.__name__ = f"test_{op}"
     test.__doc__ = f"{op} on the target equals reference.{op} (or its registered divergences)."
     return test
+
+
+def _replay(target: Target, op: str, run_seed: int) -> str:
+    """The command that replays this test's run with the installed suite, from any directory."""
+    impl = f"--impl {target.module} " if isinstance(target, ImplTarget) else ""
+    return (f"python -m pytest --pyargs conformance {impl}--frameworks {target.id} -k test_{op} "
+            f"--hypothesis-seed={run_seed} -p no:cacheprovider")
 
 
 def _require_coverage(target: Target, op: str, counts: Counter, strict: bool) -> None:
