@@ -1,6 +1,6 @@
 """The case strategies stay inside each target's capabilities, except in the unrestricted share.
 
-`inside(case, caps)` restates, independently of the strategies, what each Capabilities field allows. A
+`Capabilities.excludes(case)` states what each field allows (the --impl adapter rejects cases with it). A
 drawn case must lie inside the target's capabilities or inside the unrestricted profile (float32/float64,
 channels-first, any parameters), and most draws (9 in 10 by design) inside the target's own.
 """
@@ -21,53 +21,8 @@ from conformance.targets.torch_target import TorchTarget
 
 
 def inside(case: Case, caps: Capabilities) -> str | None:
-    """Why the case lies outside `caps`, or None."""
-    if case.x.ndim > 2 and case.spec.family != "activation" and case.rank not in caps.ranks:
-        return f"rank {case.rank} not in {caps.ranks}"
-    rank = case.rank if case.x.ndim > 2 else 1
-    if case.dtype not in caps.dtypes_for(rank):
-        return f"dtype {case.dtype} not in {caps.dtypes_for(rank)}"
-    if case.layout not in caps.layouts:
-        return f"layout {case.layout} not in {caps.layouts}"
-    if case.ceil_mode and not caps.ceil_mode:
-        return "ceil_mode"
-    if case.spec.windowed and case.op != "conv" and case.dilation != 1 and not caps.dilation:
-        return "dilation"
-    if case.divisor_override is not None and rank not in caps.divisor_override_ranks:
-        return "divisor_override"
-    if case.count_include_pad and case.op == "avg_pool" and not caps.count_include_pad:
-        return "count_include_pad"
-    if case.groups > 1 and not caps.groups:
-        return "groups"
-    if case.padding == "causal" and not caps.causal:
-        return "causal"
-    if (
-        case.op == "conv"
-        and not caps.dilation_with_stride
-        and max(case.strides) > 1
-        and max(case.dilations) > 1
-    ):
-        return "stride with dilation"
-    if case.spec.windowed:
-        form = case.padding
-        named = ("valid", "same", "causal") if case.op == "conv" else ("valid", "same")
-        if caps.padding == "keras" and form not in named:
-            return f"padding {form!r} on a 'valid'/'same' target"
-        if caps.padding == "none" and form not in ("valid", 0):
-            return f"padding {form!r} on a target without padding"
-        if (
-            caps.padding == "symmetric"
-            and isinstance(form, tuple)
-            and any(isinstance(p, tuple) for p in form)
-        ):
-            return f"(before, after) pairs {form!r} on a symmetric-padding target"
-        if (
-            caps.pad_limit
-            and not isinstance(form, str)
-            and any(b > k // 2 for (b, _), k in zip(case.pads, case.kernel))
-        ):
-            return f"pads {case.pads} beyond half the kernel {case.kernel}"
-    return None
+    """Why the case lies outside `caps`, or None (Capabilities' own statement, which --impl uses too)."""
+    return caps.excludes(case)
 
 
 TARGETS: list[Target] = [TorchTarget(), KerasTarget()]
