@@ -20,11 +20,12 @@ from ..errors import record, recording
 
 ADAPTER: dict[str, str] = {}  # not expressible: the adapter's decision, on every version
 TORCH = recording("torch", "torch 2.13.0", {"torch": ">=2.13"})
-KERAS_TF = recording("keras", "keras 3.15.1 (tensorflow 2.21.0)", {"keras": ">=3.15", "tensorflow": ">=2.21"},
-                     versions={"keras": "3.15.1", "tensorflow": "2.21.0"})
-KERAS3_OLDER_TF = recording("keras", "keras 3.5.0 and 3.10.0 (tensorflow 2.17.1 and 2.19.1)",
-                            {"keras": ">=3.5,<3.15", "tensorflow": ">=2.17,<2.21"},
-                            versions={"keras": "3.10.0", "tensorflow": "2.19.1"})
+# columns of docs/errors.md for the Keras 3 + TF lines (their records are keyed on what changes, below)
+recording("keras", "keras 3.15.1 (tensorflow 2.21.0)", {"keras": ">=3.15", "tensorflow": ">=2.21"},
+          versions={"keras": "3.15.1", "tensorflow": "2.21.0"})
+recording("keras", "keras 3.5.0 and 3.10.0 (tensorflow 2.17.1 and 2.19.1)",
+          {"keras": ">=3.5,<3.15", "tensorflow": ">=2.17,<2.21"},
+          versions={"keras": "3.10.0", "tensorflow": "2.19.1"})
 recording("keras", "keras 3.12.4 and 3.13.2 (tensorflow 2.21.0)",
           {"keras": ">=3.12,<3.14", "tensorflow": ">=2.21"},
           versions={"keras": "3.13.2", "tensorflow": "2.21.0"})
