@@ -154,7 +154,7 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
         what = outcome.describe() if outcome.kind != "ok" else "returned"
         if failing:
             what += ", not the failure " + _recorded(failing)
-        message = outcome_message(case, target.label, what, call.source(), where)
+        message = outcome_message(case, target.label, what, call.source(), where, outcome.frames)
         LEDGER.record(*bucket, "failed", message=message)
         raise AssertionError(message)
 

@@ -18,6 +18,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import traceback
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
@@ -49,6 +50,7 @@ class Outcome:
     values: dict[str, Any] = field(default_factory=dict)
     exc_type: str = ""
     message: str = ""
+    frames: str = ""  # raised: the traceback through code outside the suite and installed packages
 
     def describe(self) -> str:
         if self.kind == "raised":
@@ -101,8 +103,8 @@ class Worker:
             )
         if reply is None:
             return self._crash_outcome(proc)
-        kind, values, exc_type, message = pickle.loads(reply)
-        return Outcome(kind, values, exc_type, message)
+        kind, values, exc_type, message, frames = pickle.loads(reply)
+        return Outcome(kind, values, exc_type, message, frames)
 
     def _crash_outcome(self, proc: subprocess.Popen[bytes]) -> Outcome:
         code = proc.wait()
@@ -168,16 +170,23 @@ def close_all() -> None:
         worker.close()
 
 
-def execute(request: Request, arrays: dict[str, np.ndarray]) -> tuple[str, dict[str, Any], str, str]:
-    """Make one call and pack its outputs as (kind, values, exc_type, message)."""
+def execute(request: Request, arrays: dict[str, np.ndarray]) -> tuple[str, dict[str, Any], str, str, str]:
+    """Make one call and pack its outputs as (kind, values, exc_type, message, the raising frames of code
+    outside this package and the installed packages: a user's own)."""
     try:
         fn = getattr(importlib.import_module(request.module), request.function)
         result = fn(**arrays, **request.params)
     except Exception as err:  # the call's own failure is data: the error contract records it
-        return ("raised", {}, f"{type(err).__module__}.{type(err).__qualname__}", str(err)[:2000])
+        frames = [f for f in traceback.extract_tb(err.__traceback__)
+                  if _HERE not in f.filename and "site-packages" not in f.filename]
+        where = "".join(traceback.format_list(frames))[-3000:]
+        return ("raised", {}, f"{type(err).__module__}.{type(err).__qualname__}", str(err)[:2000], where)
     if len(request.outputs) == 1:
-        return ("ok", {request.outputs[0]: result}, "", "")
-    return ("ok", dict(zip(request.outputs, result)), "", "")
+        return ("ok", {request.outputs[0]: result}, "", "", "")
+    return ("ok", dict(zip(request.outputs, result)), "", "", "")
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _serve() -> None:
@@ -194,7 +203,7 @@ def _serve() -> None:
             reply = pickle.dumps(execute(request, arrays), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as err:  # unpicklable output: report it instead of dying
             reply = pickle.dumps(
-                ("raised", {}, type(err).__qualname__, f"could not return the result: {err}")
+                ("raised", {}, type(err).__qualname__, f"could not return the result: {err}", "")
             )
         channel_out.write(_HEADER.pack(len(reply)) + reply)
         channel_out.flush()

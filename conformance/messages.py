@@ -131,14 +131,17 @@ def repro_lines(case: Case, target_label: str, program: str) -> list[str]:
 
 
 def outcome_message(
-    case: Case, target_label: str, what: str, program: str, platform: str | None = None
+    case: Case, target_label: str, what: str, program: str, platform: str | None = None, frames: str = ""
 ) -> str:
-    """A target that raised, crashed or hung on a case the spec accepts."""
+    """A target that raised, crashed or hung on a case the spec accepts (`frames`: where, in the user's
+    own code, it raised)."""
+    traced = ["  raised in:", *("    " + line for line in frames.rstrip().split("\n"))] if frames else []
     return "\n".join(
         [
             f"{case.op} on {target_label} {what} on a valid case",
             "",
             *case_lines(case, platform),
+            *traced,
             *repro_lines(case, target_label, program),
         ]
     )
