@@ -582,6 +582,42 @@ register(
 )
 
 
+def _rows_after_the_first(case: Case) -> np.ndarray:
+    out = conv_out_shape(case)
+    mask = np.ones((case.shape[0], case.w.shape[0], *out), bool)
+    mask[..., 0, :] = False
+    return mask
+
+
+register(
+    Divergence(
+        id="keras-torch-onednn-conv-strided-single-column",
+        target="keras",
+        requires={"keras": ">=3.0", "torch": ">=2.13"},
+        platforms=ONEDNN_AVX512,  # measured: DNNL_MAX_CPU_ISA=AVX2 computes every row
+        op="conv",
+        applies=lambda case: case.layout == "channels_last" and _onednn_strided_conv2d(case),
+        when="channels_last Conv2D/Conv3D (Keras hands torch a channels_last-strided tensor) with the shape "
+        "pattern of tf-onednn-conv-strided-single-column: float32/bfloat16, groups=1, stride 1 then > 1 on "
+        "the last two dims, kernel width > 1, one output column, several output rows, batch > 1 in 2-D",
+        spec="every output is its window's dot product",
+        behaviour="torch's oneDNN convolution on a channels_last memory-format input returns 0 for every "
+        "output row after the first (Conv2D(1, 3, strides=(1, 2), padding='same') on x (2, 2, 1, 1): "
+        "[0.28281, 0, 0.067, 0], spec [0.28281, 0.2674, 0.067, -0.21756]); F.conv2d on the same tensor "
+        "made contiguous computes; those rows are left unchecked",
+        predict=spec_output,
+        unpredictable=_rows_after_the_first,
+        example=lambda: Case(
+            "conv", np.array([0.345584, 0.821618, 0.330437, -1.303157], np.float32).reshape(2, 1, 2, 1),
+            weight=np.array([0.905356, 0.446375, -0.536953, 0.581118, 0.364572, 0.294132, 0.028422,
+                             0.546713, -0.736454], np.float32).reshape(1, 1, 3, 3),
+            stride=(1, 2), padding="same", layout="channels_last"),
+        link="https://github.com/uxlfoundation/oneDNN (the kernel TF's tf-onednn-conv-strided-single-column "
+        "entry hits too)",
+    )
+)
+
+
 def _jax_grouped_float64_nonfinite(case: Case) -> bool:
     return case.dtype == "float64" and case.groups > 1 and not np.isfinite(case.x.astype(np.float64)).all()
 
