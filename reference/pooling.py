@@ -54,7 +54,7 @@ def avg_pool(
     The part of a ceil-mode window beyond input + padding is never counted. A window with no input cell
     under count_include_pad=False is a ValueError (the divisor would be 0).
     `dilation` is accepted because ONNX AveragePool has it (torch does not).
-    Output keeps a floating input's dtype (integer input gives float64); sums accumulate in >= float32.
+    Output keeps a floating input's dtype (integer input gives float64); sums accumulate in float64.
     """
     op = "avg_pool"
     x = as_input(input, op)
