@@ -13,7 +13,7 @@ silently accepts (`returns_result`, `returns_empty`) or that kills it (`crashes`
 of the error contract. `conformance/test_error_contract.py` checks every record on every run; the matrix
 `docs/errors.md` is rendered from the records (`render_errors`), with no framework needed.
 
-Every call runs in the target's worker process (`Target.run_error`), so a SIGFPE is an observation.
+Every call runs in the target's worker process (`observe`), so a SIGFPE is an observation.
 """
 
 from __future__ import annotations
@@ -110,10 +110,10 @@ def observe(target: Target, ei: ErrorInput) -> Observed:
     from .targets import NotExpressible
 
     try:
-        target.error_call(ei.case, ei.rank)
+        call = target.error_call(ei.case, ei.rank)
     except NotExpressible as err:
         return Observed("not_expressible", detail=str(err))
-    outcome = target.run_error(ei.case, ei.rank)
+    outcome = target.run_call(call, ei.case.arrays(), target.worker_name(ei.case))
     if outcome.kind == "raised":
         exc_type = outcome.exc_type.rsplit(".", 1)[-1]
         if target.name == "impl" and exc_type == "NotImplementedError":

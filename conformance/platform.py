@@ -158,15 +158,6 @@ def tf_routes_float16_to_onednn(platform: Platform) -> bool:
 
 
 ANY_PLATFORM = PlatformClass("every platform", lambda platform: True)
-FLOAT16_ONEDNN = PlatformClass(
-    "TF routes float16 to oneDNN: oneDNN on and a CPU with AVX512BW and AVX512_FP16 or AMX_FP16 "
-    "(whatever ONEDNN_MAX_CPU_ISA says)",
-    tf_routes_float16_to_onednn,
-)
-FLOAT16_EIGEN = PlatformClass(
-    "TF computes float16 itself (Eigen): oneDNN off, or a CPU without AVX512_FP16 and AMX_FP16",
-    lambda platform: not tf_routes_float16_to_onednn(platform),
-)
 
 
 _CURRENT: contextvars.ContextVar[Platform | None] = contextvars.ContextVar("platform", default=None)

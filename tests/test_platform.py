@@ -8,8 +8,6 @@ import pytest
 from conformance.errors import BY_ID, Observed, suggest
 from conformance.executor import Outcome
 from conformance.platform import (
-    FLOAT16_EIGEN,
-    FLOAT16_ONEDNN,
     ONEDNN_AVX512,
     ONEDNN_FP16,
     TF_BF16_CAPPED_BELOW_AVX512,
@@ -17,12 +15,17 @@ from conformance.platform import (
     TF_ONEDNN_AVX512_NO_BF16,
     TF_ONEDNN_BF16_NO_AMX,
     Platform,
+    PlatformClass,
     allowed_by_cap,
     fingerprint,
+    tf_routes_float16_to_onednn,
 )
 from conformance.targets.keras_target import KerasTarget
 from conformance.targets.torch_target import TorchTarget
 
+# the float16 routing the keras entries read through tf_float16_routed(current())
+FLOAT16_ONEDNN = PlatformClass("TF routes float16 to oneDNN", tf_routes_float16_to_onednn)
+FLOAT16_EIGEN = PlatformClass("TF computes float16 itself", lambda p: not tf_routes_float16_to_onednn(p))
 ZEN5 = frozenset({"avx2", "avx512f", "avx512bw", "avx512_vnni", "avx512_bf16"})
 SAPPHIRE_RAPIDS = ZEN5 | {"avx512_fp16", "amx_tile", "amx_bf16"}
 HASWELL = frozenset({"avx2"})

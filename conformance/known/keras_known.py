@@ -320,6 +320,11 @@ def _same_totals(case: Case) -> list[int]:
     ]
 
 
+def _tf_conv_layer(case: Case) -> str:
+    """The layer the Keras adapter builds for this conv case on the installed Keras with TF."""
+    return conv_layer(case, keras_release(_distribution_version("keras")), "tensorflow")
+
+
 def _eigen_conv3d_negative_same(case: Case) -> bool:
     return (
         case.rank == 3
@@ -490,7 +495,7 @@ register(
 
 
 def _xla_grouped_float64_nonfinite(case: Case) -> bool:
-    layer = conv_layer(case, keras_release(_distribution_version("keras")), "tensorflow")
+    layer = _tf_conv_layer(case)
     return (
         case.dtype == "float64"
         and case.groups > 1
@@ -844,7 +849,7 @@ def _bf16_through_onednn(case: Case) -> bool:
         return False
     if case.op != "conv":
         return True
-    layer = conv_layer(case, keras_release(_distribution_version("keras")), "tensorflow")
+    layer = _tf_conv_layer(case)
     return case.groups == 1 or layer.startswith("Depthwise")
 
 register(

@@ -173,10 +173,6 @@ class Target:
     def run(self, case: Case) -> Outcome:
         return self.run_call(self.call(case), case.arrays(), self.worker_name(case))
 
-    def run_error(self, case: Case, rank: int) -> Outcome:
-        """Run `error_call` in the target's worker, so a crash or hang is an outcome, not the end."""
-        return self.run_call(self.error_call(case, rank), case.arrays(), self.worker_name(case))
-
     def run_fresh(self, *cases: Case) -> Outcome:
         """Run `cases` in order in a new worker process (closed after) and return the last one's outcome:
         the target's answer with no state left by earlier calls, or with exactly the state `cases` leave."""
