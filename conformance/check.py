@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from collections import Counter
@@ -9,7 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import given, seed, settings
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis.errors import Unsatisfiable
 from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis import strategies as st
 
@@ -17,6 +19,7 @@ from . import divergences
 from .cases import Case, reference_output
 from .compare import Verdict, abs_case, compare, error_bound_needed, expected_in_dtype
 from .executor import Outcome
+from .interactions import MIN_HITS, Interaction, hit
 from .ledger import LEDGER
 from .messages import failure_message, outcome_message
 from .ops import OPS
@@ -55,6 +58,7 @@ def conformance_test(op: str) -> Callable[..., None]:
         run_seed = int(chosen) if chosen is not None else random.getrandbits(32)
         try:
             seed(run_seed)(examples)()
+            _top_up_interactions(target, op, run_seed, departures)
         except Exception as err:
             if hasattr(err, "add_note"):  # Python >= 3.11: pytest prints the note under the message
                 err.add_note(f"\nreplay: {_replay(target, op, run_seed)}")
@@ -68,6 +72,36 @@ def conformance_test(op: str) -> Callable[..., None]:
     test.__name__ = f"test_{op}"
     test.__doc__ = f"{op} on the target equals reference.{op} (or its registered divergences)."
     return test
+
+
+def _top_up_interactions(target: Target, op: str, run_seed: int, departures: list[str]) -> None:
+    """Check more cases of each interaction the target can express but the drawn cases hit too rarely
+    (MIN_HITS per 200 examples of the profile): hypothesis' draws cluster, so a share alone can miss."""
+    caps = target.capabilities(op)
+    assert caps is not None
+    wanted = max(1, -(-MIN_HITS * settings().max_examples // 200))
+    for interaction in OPS[op].interactions:
+        short = wanted - LEDGER.interaction_totals().get((target.label, op), Counter())[interaction.name]
+        if interaction.needs(caps) and short > 0:
+            _check_focused(target, op, interaction, short, run_seed, departures)
+
+
+def _check_focused(target: Target, op: str, interaction: Interaction, examples: int, run_seed: int,
+                   departures: list[str]) -> None:
+    caps = target.capabilities(op)
+    assert caps is not None
+
+    def hits(case: Case) -> bool:
+        return interaction.hits(case) and target.unsupported(case) is None
+
+    @settings(max_examples=examples, suppress_health_check=list(HealthCheck), phases=settings().phases)
+    @given(data=st.data())
+    def focused(data: st.DataObject) -> None:
+        case = data.draw(OPS[op].strategy(caps).filter(hits), label=f"case with {interaction.name}")
+        check_case(target, case, departures)
+
+    with contextlib.suppress(Unsatisfiable):  # never drawn: tests/test_interactions.py fails then
+        seed(run_seed)(focused)()
 
 
 def _replay(target: Target, op: str, run_seed: int) -> str:
@@ -194,7 +228,8 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
             return "failed"
         raise AssertionError(message)
     status = "diverged" if found else "passed"
-    LEDGER.record(*bucket, status, divergences=tuple(d.id for d in found))
+    LEDGER.record(*bucket, status, divergences=tuple(d.id for d in found),
+                  interactions=tuple(hit(case.spec.interactions, case)))
     return status
 
 

@@ -4,6 +4,7 @@ it breaks and what the reference's message must say. The op table (`ops.py`) nam
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ class ErrorInput:
     rank: int  # spatial rank of the API called (F.max_pool{rank}d, MaxPooling{rank}D)
     says: tuple = ()  # what the reference's message must contain: word regexes and the offending numbers
     target_limit: bool = False  # valid for the spec, beyond some target's own limit
+    # the same call with the broken rule repaired: an implementation's rejection counts only when it
+    # accepts this one (else it rejected for another reason: a wrong signature, a numpy error)
+    neighbour: Case | None = None
 
     @property
     def op(self) -> str:
@@ -83,7 +87,16 @@ RULES = {
 }
 
 
-def _in(id: str, case: Case, rule: str, rank: int, *says_parts, target_limit: bool = False) -> ErrorInput:
+def _in(
+    id: str,
+    case: Case,
+    rule: str,
+    rank: int,
+    *says_parts,
+    target_limit: bool = False,
+    fix: dict | None = None,
+) -> ErrorInput:
+    """An error input; `fix` holds the case fields that repair the broken rule (its valid neighbour)."""
     return ErrorInput(
         id=f"{case.op}/{id}",
         case=case,
@@ -91,6 +104,7 @@ def _in(id: str, case: Case, rule: str, rank: int, *says_parts, target_limit: bo
         rank=rank,
         says=says_parts,
         target_limit=target_limit,
+        neighbour=None if fix is None else dataclasses.replace(case, **fix),
     )
 
 
@@ -108,9 +122,11 @@ def _pool_common(op: str) -> Iterator[ErrorInput]:
     - unbatched-input:      X (1, 4) (no batch dim), the 1-D pool, kernel_shape [2]
     """
     P = op
-    yield _in("output-zero", Case(P, _x(1, 1, 1), kernel_size=(2,), stride=(1,)), "output", 1, OUTPUT, 0, 2)
+    yield _in("output-zero", Case(P, _x(1, 1, 1), kernel_size=(2,), stride=(1,)), "output", 1, OUTPUT, 0, 2,
+              fix={"x": _x(1, 1, 2)})
     yield _in(
-        "output-negative", Case(P, _x(1, 1, 3), kernel_size=(5,), stride=(1,)), "output", 1, OUTPUT, -1, 5, 3
+        "output-negative", Case(P, _x(1, 1, 3), kernel_size=(5,), stride=(1,)), "output", 1, OUTPUT, -1, 5, 3,
+        fix={"x": _x(1, 1, 5)},
     )
     yield _in(
         "output-zero-strided",
@@ -121,9 +137,12 @@ def _pool_common(op: str) -> Iterator[ErrorInput]:
         0,
         3,
         2,
+        fix={"x": _x(1, 1, 3)},
     )
-    yield _in("stride-zero", Case(P, _x(1, 1, 4), kernel_size=(2,), stride=(0,)), "stride", 1, "stride", 0)
-    yield _in("kernel-zero", Case(P, _x(1, 1, 4), kernel_size=(0,)), "kernel", 1, "kernel", 0)
+    yield _in("stride-zero", Case(P, _x(1, 1, 4), kernel_size=(2,), stride=(0,)), "stride", 1, "stride", 0,
+              fix={"stride": (1,)})
+    yield _in("kernel-zero", Case(P, _x(1, 1, 4), kernel_size=(0,)), "kernel", 1, "kernel", 0,
+              fix={"kernel_size": (2,)})
     yield _in(
         "padding-negative",
         Case(P, _x(1, 1, 4), kernel_size=(2,), stride=(1,), padding=-1),
@@ -131,6 +150,7 @@ def _pool_common(op: str) -> Iterator[ErrorInput]:
         1,
         "pad",
         -1,
+        fix={"padding": 0},
     )
     yield _in(
         "pad-beyond-half-kernel",
@@ -139,7 +159,8 @@ def _pool_common(op: str) -> Iterator[ErrorInput]:
         1,
         target_limit=True,
     )
-    yield _in("unbatched-input", Case(P, _x(1, 4), kernel_size=(2,)), "rank", 1, "ndim", 2)
+    yield _in("unbatched-input", Case(P, _x(1, 4), kernel_size=(2,)), "rank", 1, "ndim", 2,
+              fix={"x": _x(1, 1, 4)})
 
 
 def error_inputs_max_pool() -> Iterator[ErrorInput]:
@@ -168,6 +189,7 @@ def error_inputs_max_pool() -> Iterator[ErrorInput]:
         2,
         OUTPUT,
         0,
+        fix={"x": _x(1, 1, 2, 3)},
     )
     yield _in(
         "output-zero-2d-width",
@@ -176,6 +198,7 @@ def error_inputs_max_pool() -> Iterator[ErrorInput]:
         2,
         OUTPUT,
         0,
+        fix={"x": _x(1, 1, 3, 2)},
     )
     yield _in(
         "kernel-exceeds-padded-input",
@@ -185,12 +208,15 @@ def error_inputs_max_pool() -> Iterator[ErrorInput]:
         OUTPUT,
         -2,
         7,
+        fix={"x": _x(1, 1, 5)},
     )
     yield _in(
-        "stride-negative", Case(P, _x(1, 1, 4), kernel_size=(2,), stride=(-1,)), "stride", 1, "stride", -1
+        "stride-negative", Case(P, _x(1, 1, 4), kernel_size=(2,), stride=(-1,)), "stride", 1, "stride", -1,
+        fix={"stride": (1,)},
     )
     yield _in(
-        "kernel-negative", Case(P, _x(1, 1, 4), kernel_size=(-2,), stride=(1,)), "kernel", 1, "kernel", -2
+        "kernel-negative", Case(P, _x(1, 1, 4), kernel_size=(-2,), stride=(1,)), "kernel", 1, "kernel", -2,
+        fix={"kernel_size": (2,)},
     )
     yield _in(
         "dilation-zero",
@@ -199,6 +225,7 @@ def error_inputs_max_pool() -> Iterator[ErrorInput]:
         1,
         "dilation",
         0,
+        fix={"dilation": (1,)},
     )
     yield _in(
         "dilation-negative",
@@ -207,9 +234,12 @@ def error_inputs_max_pool() -> Iterator[ErrorInput]:
         1,
         "dilation",
         -1,
+        fix={"dilation": (1,)},
     )
-    yield _in("kernel-rank-mismatch", Case(P, _x(1, 1, 4), kernel_size=(2, 2)), "rank", 1, "kernel", 2)
-    yield _in("input-rank-6", Case(P, _x(1, 1, 2, 2, 2, 2), kernel_size=(2, 2, 2)), "rank", 3, "ndim", 6)
+    yield _in("kernel-rank-mismatch", Case(P, _x(1, 1, 4), kernel_size=(2, 2)), "rank", 1, "kernel", 2,
+              fix={"kernel_size": (2,)})
+    yield _in("input-rank-6", Case(P, _x(1, 1, 2, 2, 2, 2), kernel_size=(2, 2, 2)), "rank", 3, "ndim", 6,
+              fix={"x": _x(1, 1, 2, 2, 2)})
     yield _in(
         "int-window-of-padding-only",
         Case(P, _x(1, 1, 1, 1, dtype="int32"), kernel_size=(2, 2), stride=(1, 1), padding=1, dilation=(2, 2)),
@@ -218,6 +248,7 @@ def error_inputs_max_pool() -> Iterator[ErrorInput]:
         "window",
         "padding",
         "integer",
+        fix={"dilation": (1, 1)},  # kernel 2 over [pad, x, pad]: every window reads x
     )
 
 
@@ -238,6 +269,7 @@ def error_inputs_avg_pool() -> Iterator[ErrorInput]:
         2,
         "divisor",
         0,
+        fix={"divisor_override": 4},
     )
     yield _in(
         "divisor-override-negative",
@@ -246,6 +278,7 @@ def error_inputs_avg_pool() -> Iterator[ErrorInput]:
         2,
         "divisor",
         -1,
+        fix={"divisor_override": 4},
     )
     yield _in(
         "kernel-exceeds-input-3d",
@@ -269,7 +302,8 @@ def error_inputs_lp_pool() -> Iterator[ErrorInput]:
     """
     P = "lp_pool"
     yield _in(
-        "norm-type-zero", Case(P, _x(1, 1, 4), norm_type=0.0, kernel_size=(2,)), "norm", 1, "norm_type", 0.0
+        "norm-type-zero", Case(P, _x(1, 1, 4), norm_type=0.0, kernel_size=(2,)), "norm", 1, "norm_type", 0.0,
+        fix={"norm_type": 2.0},
     )
     yield _in(
         "norm-type-negative",
@@ -278,6 +312,7 @@ def error_inputs_lp_pool() -> Iterator[ErrorInput]:
         1,
         "norm_type",
         -1.0,
+        fix={"norm_type": 2.0},
     )
     yield _in(
         "output-negative",
@@ -286,6 +321,7 @@ def error_inputs_lp_pool() -> Iterator[ErrorInput]:
         1,
         OUTPUT,
         -1,
+        fix={"x": _x(1, 1, 5)},
     )
     yield _in(
         "stride-zero",
@@ -294,8 +330,10 @@ def error_inputs_lp_pool() -> Iterator[ErrorInput]:
         1,
         "stride",
         0,
+        fix={"stride": (1,)},
     )
-    yield _in("kernel-zero", Case(P, _x(1, 1, 4), norm_type=2.0, kernel_size=(0,)), "kernel", 1, "kernel", 0)
+    yield _in("kernel-zero", Case(P, _x(1, 1, 4), norm_type=2.0, kernel_size=(0,)), "kernel", 1, "kernel", 0,
+              fix={"kernel_size": (2,)})
 
 
 def _adaptive(op: str) -> Iterator[ErrorInput]:
@@ -306,12 +344,19 @@ def _adaptive(op: str) -> Iterator[ErrorInput]:
     - empty-input:          X (1, 1, 0), output_size [2]
     - output-rank-mismatch: X (1, 1, 4), the 1-D pool, output_size [2, 2]
     """
-    yield _in("output-size-zero", Case(op, _x(1, 1, 4), output_size=(0,)), "adaptive", 1, "output_size", 0)
+    fixed = {"output_size": (2,)}
     yield _in(
-        "output-size-negative", Case(op, _x(1, 1, 4), output_size=(-1,)), "adaptive", 1, "output_size", -1
+        "output-size-zero", Case(op, _x(1, 1, 4), output_size=(0,)), "adaptive", 1, "output_size", 0,
+        fix=fixed,
     )
-    yield _in("empty-input", Case(op, _x(1, 1, 0), output_size=(2,)), "empty", 1, "size", 0)
-    yield _in("output-rank-mismatch", Case(op, _x(1, 1, 4), output_size=(2, 2)), "rank", 1, "output_size", 2)
+    yield _in(
+        "output-size-negative", Case(op, _x(1, 1, 4), output_size=(-1,)), "adaptive", 1, "output_size", -1,
+        fix=fixed,
+    )
+    yield _in("empty-input", Case(op, _x(1, 1, 0), output_size=(2,)), "empty", 1, "size", 0,
+              fix={"x": _x(1, 1, 4)})
+    yield _in("output-rank-mismatch", Case(op, _x(1, 1, 4), output_size=(2, 2)), "rank", 1, "output_size", 2,
+              fix=fixed)
 
 
 def error_inputs_adaptive_max_pool() -> Iterator[ErrorInput]:
@@ -335,11 +380,13 @@ def error_inputs_zero_pad() -> Iterator[ErrorInput]:
     - unbatched-input:      X (1, 4) (no batch dim), the 1-D padding, pads [1, 1]
     """
     P = "zero_pad"
-    yield _in("padding-negative", Case(P, _x(1, 1, 4), padding=-1), "padding", 1, "pad", -1)
-    yield _in("padding-negative-2d", Case(P, _x(1, 1, 4, 4), padding=-1), "padding", 2, "pad", -1)
-    yield _in("padding-non-integer", Case(P, _x(1, 1, 4), padding=1.5), "padding_int", 1, "pad", 1.5)
-    yield _in("padding-rank-mismatch", Case(P, _x(1, 1, 4), padding=((1, 1), (1, 1))), "rank", 1, "pad", 1, 2)
-    yield _in("unbatched-input", Case(P, _x(1, 4), padding=1), "rank", 1, "ndim", 2)
+    one = {"padding": 1}
+    yield _in("padding-negative", Case(P, _x(1, 1, 4), padding=-1), "padding", 1, "pad", -1, fix=one)
+    yield _in("padding-negative-2d", Case(P, _x(1, 1, 4, 4), padding=-1), "padding", 2, "pad", -1, fix=one)
+    yield _in("padding-non-integer", Case(P, _x(1, 1, 4), padding=1.5), "padding_int", 1, "pad", 1.5, fix=one)
+    yield _in("padding-rank-mismatch", Case(P, _x(1, 1, 4), padding=((1, 1), (1, 1))), "rank", 1, "pad", 1, 2,
+              fix={"padding": ((1, 1),)})
+    yield _in("unbatched-input", Case(P, _x(1, 4), padding=1), "rank", 1, "ndim", 2, fix={"x": _x(1, 1, 4)})
 
 
 def error_inputs_conv() -> Iterator[ErrorInput]:
@@ -363,7 +410,8 @@ def error_inputs_conv() -> Iterator[ErrorInput]:
       -> out 3, valid
     """
     P = "conv"
-    yield _in("kernel-exceeds-input", Case(P, _x(1, 1, 3), weight=_w(1, 1, 5)), "output", 1, OUTPUT, -1, 5, 3)
+    yield _in("kernel-exceeds-input", Case(P, _x(1, 1, 3), weight=_w(1, 1, 5)), "output", 1, OUTPUT, -1, 5, 3,
+              fix={"x": _x(1, 1, 5)})
     yield _in(
         "kernel-exceeds-padded-input",
         Case(P, _x(1, 1, 2), weight=_w(1, 1, 7), padding=1),
@@ -372,17 +420,28 @@ def error_inputs_conv() -> Iterator[ErrorInput]:
         OUTPUT,
         -2,
         7,
+        fix={"x": _x(1, 1, 5)},
     )
-    yield _in("kernel-zero", Case(P, _x(1, 1, 5), weight=_w(1, 1, 0)), "kernel", 1, "kernel", 0)
-    yield _in("stride-zero", Case(P, _x(1, 1, 5), weight=_w(1, 1, 3), stride=(0,)), "stride", 1, "stride", 0)
+    yield _in("kernel-zero", Case(P, _x(1, 1, 5), weight=_w(1, 1, 0)), "kernel", 1, "kernel", 0,
+              fix={"weight": _w(1, 1, 3)})
+    yield _in("stride-zero", Case(P, _x(1, 1, 5), weight=_w(1, 1, 3), stride=(0,)), "stride", 1, "stride", 0,
+              fix={"stride": (1,)})
     yield _in(
-        "stride-negative", Case(P, _x(1, 1, 5), weight=_w(1, 1, 3), stride=(-1,)), "stride", 1, "stride", -1
+        "stride-negative", Case(P, _x(1, 1, 5), weight=_w(1, 1, 3), stride=(-1,)), "stride", 1, "stride", -1,
+        fix={"stride": (1,)},
     )
     yield _in(
-        "dilation-zero", Case(P, _x(1, 1, 5), weight=_w(1, 1, 3), dilation=(0,)), "dilation", 1, "dilation", 0
+        "dilation-zero",
+        Case(P, _x(1, 1, 5), weight=_w(1, 1, 3), dilation=(0,)),
+        "dilation",
+        1,
+        "dilation",
+        0,
+        fix={"dilation": (1,)},
     )
     yield _in(
-        "padding-negative", Case(P, _x(1, 1, 5), weight=_w(1, 1, 3), padding=-1), "padding", 1, "pad", -1
+        "padding-negative", Case(P, _x(1, 1, 5), weight=_w(1, 1, 3), padding=-1), "padding", 1, "pad", -1,
+        fix={"padding": 0},
     )
     yield _in(
         "groups-input-channels",
@@ -392,6 +451,7 @@ def error_inputs_conv() -> Iterator[ErrorInput]:
         "groups",
         3,
         2,
+        fix={"x": _x(1, 4, 5), "weight": _w(2, 2, 3)},
     )
     yield _in(
         "groups-output-channels",
@@ -401,8 +461,10 @@ def error_inputs_conv() -> Iterator[ErrorInput]:
         "groups",
         3,
         2,
+        fix={"weight": _w(4, 1, 3)},
     )
-    yield _in("groups-zero", Case(P, _x(1, 3, 5), weight=_w(2, 3, 3), groups=0), "groups", 1, "groups", 0)
+    yield _in("groups-zero", Case(P, _x(1, 3, 5), weight=_w(2, 3, 3), groups=0), "groups", 1, "groups", 0,
+              fix={"groups": 1})
     yield _in(
         "weight-channel-mismatch",
         Case(P, _x(1, 3, 5), weight=_w(2, 2, 3)),
@@ -411,6 +473,7 @@ def error_inputs_conv() -> Iterator[ErrorInput]:
         "weight",
         3,
         r"\(2, 2, 3\)",
+        fix={"weight": _w(2, 3, 3)},
     )
     yield _in(
         "bias-shape-mismatch",
@@ -420,8 +483,10 @@ def error_inputs_conv() -> Iterator[ErrorInput]:
         "bias",
         r"\(2,\)",
         r"\(3,\)",
+        fix={"bias": _w(2)},
     )
-    yield _in("unbatched-input", Case(P, _x(3, 5), weight=_w(2, 3, 3)), "rank", 1, "ndim", r"\(3, 5\)")
+    yield _in("unbatched-input", Case(P, _x(3, 5), weight=_w(2, 3, 3)), "rank", 1, "ndim", r"\(3, 5\)",
+              fix={"x": _x(1, 3, 5)})
     yield _in(
         "same-strided",
         Case(P, _x(1, 1, 5), weight=_w(1, 1, 3), stride=(2,), padding="same"),
@@ -454,8 +519,10 @@ def error_inputs_dense() -> Iterator[ErrorInput]:
         "in_features",
         r"\(2, 3\)",
         r"\(4, 5\)",
+        fix={"weight": _w(4, 3)},
     )
-    yield _in("weight-rank", Case(P, _x(2, 3), weight=_w(3)), "weight", 0, "2-D", r"\(3,\)")
+    yield _in("weight-rank", Case(P, _x(2, 3), weight=_w(3)), "weight", 0, "2-D", r"\(3,\)",
+              fix={"weight": _w(1, 3)})
     yield _in(
         "bias-shape-mismatch",
         Case(P, _x(2, 3), weight=_w(4, 3), bias=_w(1)),
@@ -464,4 +531,5 @@ def error_inputs_dense() -> Iterator[ErrorInput]:
         "bias",
         r"\(4,\)",
         r"\(1,\)",
+        fix={"bias": _w(4)},
     )

@@ -13,6 +13,7 @@ class Entry:
     counts: Counter = field(default_factory=Counter)
     divergences: set[str] = field(default_factory=set)
     reasons: Counter = field(default_factory=Counter)  # why cases were not expressible
+    interactions: Counter = field(default_factory=Counter)  # checked cases per interaction they hit
     last_failure: str | None = None
 
 
@@ -27,9 +28,10 @@ class Ledger:
 
     def record(self, target: str, op: str, param_class: str, status: str, *,
                divergences: tuple[str, ...] = (), reason: str | None = None,
-               message: str | None = None) -> None:
+               message: str | None = None, interactions: tuple[str, ...] = ()) -> None:
         entry = self.entries.setdefault((target, op, param_class), Entry())
         entry.counts[status] += 1
+        entry.interactions.update(interactions)
         entry.divergences.update(divergences)
         if reason:
             entry.reasons[reason] += 1
@@ -41,6 +43,16 @@ class Ledger:
         for (target, op, _), entry in self.entries.items():
             out.setdefault((target, op), Counter()).update(entry.counts)
         return out
+
+    def interaction_totals(self) -> dict[tuple[str, str], Counter]:
+        out: dict[tuple[str, str], Counter] = {}
+        for (target, op, _), entry in self.entries.items():
+            out.setdefault((target, op), Counter()).update(entry.interactions)
+        return out
+
+    def interaction_lines(self) -> list[str]:
+        return [f"{target:38} {op:18} " + ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
+                for (target, op), counts in sorted(self.interaction_totals().items()) if counts]
 
     def summary_lines(self) -> list[str]:
         lines = []
@@ -59,6 +71,7 @@ class Ledger:
                  "counts": {s: entry.counts[s] for s in STATUSES if entry.counts[s]},
                  "divergences": sorted(entry.divergences),
                  "not_expressible_reasons": dict(entry.reasons.most_common()),
+                 "interactions": dict(sorted(entry.interactions.items())),
                  "failure": entry.last_failure}
                 for (target, op, param_class), entry in sorted(self.entries.items())
             ],

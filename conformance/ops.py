@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import reference
 
 from . import error_inputs as ei
+from . import interactions as ia
 from . import stories
 from . import strategies as cs
 from .cases import Case
@@ -48,6 +49,7 @@ class OpSpec:
     arrays: tuple[str, ...] = ("x",)  # the array inputs; weight and bias where the op has them
     stride_default_is_kernel: bool = False  # pooling: stride=None means stride = kernel
     backward: Callable[..., object] | None = None  # the reference backward pass, once it exists
+    interactions: tuple[ia.Interaction, ...] = ()  # where its parameters meet and the result changes
 
     @property
     def windowed(self) -> bool:
@@ -87,6 +89,7 @@ def _pool(
     params: tuple[str, ...] = _POOL_PARAMS,
     required: tuple[str, ...] = ("kernel_size",),
     errors: Callable[[], Iterator[ErrorInput]] | None = None,
+    interactions: tuple[ia.Interaction, ...] = ia.POOL,
 ) -> OpSpec:
     return OpSpec(
         name,
@@ -101,6 +104,7 @@ def _pool(
         terms=_window_terms if accuracy != "exact" else None,
         error_inputs=errors,
         stride_default_is_kernel=True,
+        interactions=interactions,
     )
 
 
@@ -117,6 +121,7 @@ def _adaptive(name: str, accuracy: Accuracy, errors: Callable[[], Iterator[Error
         stories.adaptive_cells,
         terms=_adaptive_terms if accuracy != "exact" else None,
         error_inputs=errors,
+        interactions=ia.ADAPTIVE,
     )
 
 
@@ -132,10 +137,17 @@ def _global(name: str, accuracy: Accuracy) -> OpSpec:
         stories.global_shape,
         stories.global_cells,
         terms=_global_terms if accuracy != "exact" else None,
+        interactions=ia.GLOBAL,
     )
 
 
-def _activation(name: str, accuracy: Accuracy, ulps: int = 0, params: tuple[str, ...] = ()) -> OpSpec:
+def _activation(
+    name: str,
+    accuracy: Accuracy,
+    ulps: int = 0,
+    params: tuple[str, ...] = (),
+    interactions: tuple[ia.Interaction, ...] = ia.ACTIVATION,
+) -> OpSpec:
     return OpSpec(
         name,
         "activation",
@@ -145,11 +157,12 @@ def _activation(name: str, accuracy: Accuracy, ulps: int = 0, params: tuple[str,
         lambda caps: cs.activation_cases(name, caps),
         accuracy,
         ulps=ulps,
+        interactions=interactions,
     )
 
 
 _TABLE = (
-    _pool("max_pool", "exact", errors=ei.error_inputs_max_pool),
+    _pool("max_pool", "exact", errors=ei.error_inputs_max_pool, interactions=ia.MAX_POOL),
     _pool(
         "avg_pool",
         "sum",
@@ -163,14 +176,16 @@ _TABLE = (
             "dilation",
         ),
         errors=ei.error_inputs_avg_pool,
+        interactions=ia.AVG_POOL,
     ),
-    _pool("sum_pool", "sum"),
+    _pool("sum_pool", "sum", interactions=ia.MAX_POOL),
     _pool(
         "lp_pool",
         "lp",
         ("norm_type", *_POOL_PARAMS),
         ("norm_type", "kernel_size"),
         errors=ei.error_inputs_lp_pool,
+        interactions=ia.LP_POOL,
     ),
     _global("global_max_pool", "exact"),
     _global("global_avg_pool", "sum"),
@@ -187,6 +202,7 @@ _TABLE = (
         stories.zero_pad_shape,
         stories.zero_pad_cells,
         error_inputs=ei.error_inputs_zero_pad,
+        interactions=ia.ZERO_PAD,
     ),
     OpSpec(
         "conv",
@@ -202,6 +218,7 @@ _TABLE = (
         terms=_conv_terms,
         error_inputs=ei.error_inputs_conv,
         arrays=("x", "weight", "bias"),
+        interactions=ia.CONV,
     ),
     OpSpec(
         "im2col",
@@ -214,6 +231,7 @@ _TABLE = (
         stories.windowed_shape,
         stories.im2col_cells,
         stories.im2col_channel,
+        interactions=ia.IM2COL,
     ),
     OpSpec(
         "dense",
@@ -226,9 +244,10 @@ _TABLE = (
         terms=_dense_terms,
         error_inputs=ei.error_inputs_dense,
         arrays=("x", "weight", "bias"),
+        interactions=ia.DENSE,
     ),
-    _activation("relu", "exact"),
-    _activation("leaky_relu", "ulps", 2, ("negative_slope",)),
+    _activation("relu", "exact", interactions=ia.RELU),
+    _activation("leaky_relu", "ulps", 2, ("negative_slope",), ia.RELU),
     _activation("sigmoid", "ulps", 4),
     _activation("tanh", "ulps", 4),
 )

@@ -182,3 +182,8 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{label} on {info['platform']['described']}")
         for line in lines:
             terminalreporter.write_line(line)
+    interactions = LEDGER.interaction_lines()
+    if interactions:
+        terminalreporter.section("conformance: checked cases per interaction (target, op)")
+        for line in interactions:
+            terminalreporter.write_line(line)

@@ -198,7 +198,8 @@ def build_report(ledger: dict, junit: list[dict] | None = None, *, env: dict | N
         cell(entry["target"], entry["op"])["param_classes"].append({
             "param_class": entry["param_class"], "status": cell_status(counts), "counts": counts,
             "examples": sum(counts.values()), "divergences": list(entry.get("divergences", [])),
-            "not_expressible_reasons": dict(entry.get("not_expressible_reasons", {})), "failure": failure})
+            "not_expressible_reasons": dict(entry.get("not_expressible_reasons", {})), "failure": failure,
+            "interactions": dict(entry.get("interactions", {}))})
     for skip in ledger.get("skipped", []):
         cell(skip["target"], skip["op"])["skip_reason"] = skip["reason"]
 
@@ -228,6 +229,10 @@ def build_report(ledger: dict, junit: list[dict] | None = None, *, env: dict | N
             c["counts"] = {k: total[k] for k in COUNT_KEYS if total[k]}
             c["examples"] = sum(c["counts"].values())
             c["divergences"] = sorted({d for pc in c["param_classes"] for d in pc["divergences"]})
+            hits: Counter[str] = Counter()
+            for pc in c["param_classes"]:
+                hits.update(pc.get("interactions", {}))
+            c["interactions"] = dict(sorted(hits.items()))
             c["status"] = cell_status(c["counts"], c["skip_reason"])
             if any(t["outcome"] in ("failed", "error") for t in c["tests"]):
                 c["status"] = "failed"
@@ -396,6 +401,8 @@ def render_markdown(report: dict) -> str:
             row.append(f"{sym} **{text}**" + (f" ({detail})" if detail else ""))
         out.append("| " + " | ".join(row) + " |")
 
+    out += _interaction_lines(report)
+
     failures = list(_failures(report))
     if failures:
         out += ["", "## Failures", ""]
@@ -454,6 +461,34 @@ def render_markdown(report: dict) -> str:
                        + (f" [{t['env']}]" if t.get("env") else "")
                        + (f": {_md_escape(_first_line(t.get('message')))}" if t.get("message") else ""))
     return "\n".join(out).rstrip() + "\n"
+
+
+def interaction_table(report: dict) -> list[tuple[str, str, list[int | None]]]:
+    """(op, interaction, checked cases per target: None where the target has no such count)."""
+    rows = []
+    for op in report["ops"]:
+        names = sorted({n for t in report["targets"]
+                        for n in (t["ops"].get(op) or {}).get("interactions", {})})
+        for name in names:
+            counts = [(t["ops"].get(op) or {}).get("interactions", {}).get(name) for t in report["targets"]]
+            rows.append((op, name, counts))
+    return rows
+
+
+def _interaction_lines(report: dict) -> list[str]:
+    rows = interaction_table(report)
+    if not rows:
+        return []
+    out = ["", "## Interactions", "",
+           "Checked cases that hit each interaction (where parameters meet and the result changes); "
+           "the ci profile checks at least 20 of each per target that can express it.", ""]
+    titles = [_md_escape(title_of(t)) for t in report["targets"]]
+    out.append("| op | interaction | " + " | ".join(titles) + " |")
+    out.append("|---|---|" + "---|" * len(report["targets"]))
+    for op, name, counts in rows:
+        cells = ["" if n is None else str(n) for n in counts]
+        out.append(f"| `{op}` | {_md_escape(name)} | " + " | ".join(cells) + " |")
+    return out
 
 
 def _pc_notes(pc: dict) -> str:
@@ -662,6 +697,17 @@ def render_html(report: dict) -> str:
             h.append(_html_cell(report, t, op, c, first_repro.get((t["id"], op))))
         h.append("</tr>")
     h.append("</tbody></table></div>")
+
+    rows = interaction_table(report)
+    if rows:
+        h.append('<h2 id="interactions">Interactions</h2><p class="small">Checked cases that hit each '
+                 "interaction (where parameters meet and the result changes).</p>")
+        h.append('<table class="matrix"><thead><tr><th>op</th><th>interaction</th>'
+                 + "".join(f"<th>{_e(title_of(t))}</th>" for t in targets) + "</tr></thead><tbody>")
+        for op, name, counts in rows:
+            h.append(f"<tr><td><code>{_e(op)}</code></td><td>{_e(name)}</td>"
+                     + "".join(f"<td>{'' if n is None else n}</td>" for n in counts) + "</tr>")
+        h.append("</tbody></table>")
 
     # Failures
     h.append('<h2 id="failures">Failures and repros</h2>')

@@ -20,6 +20,13 @@ VALUE_KINDS = ("normal", "integers", "negative", "nan_inf")
 MAX_PAD = 3
 
 
+def _share(draw, percent: int, label: str) -> bool:
+    """True in about `percent`% of draws; it shrinks to False, so a shrunk case leaves the branch unless the
+    failure needs it (hypothesis shrinks an integer towards 0)."""
+    # 100 is left out of the share: hypothesis draws a range's bounds more often than the rest
+    return 100 - percent <= draw(st.integers(0, 100), label=f"{label} ({percent}%)") < 100
+
+
 def _dtype(name: str) -> np.dtype:
     if name == "bfloat16":
         import ml_dtypes
@@ -54,19 +61,27 @@ def input_arrays(draw, shape: tuple[int, ...], dtypes: tuple[str, ...], kinds=VA
     dtype = draw(st.sampled_from(dtypes), label="dtype")
     finite = [k for k in kinds if k != "nan_inf"]
     # a separate flag: hypothesis favours a sampled list's first entries, and NaN/inf cases must not be rare
-    specials = "nan_inf" in kinds and draw(st.integers(0, 3), label="sprinkle NaN/inf (1 in 4)") == 0
-    kind = "nan_inf" if specials else draw(st.sampled_from(finite), label="value kind")
+    # the kind is drawn either way: a branch with fewer draws would be "simpler" to the shrinker, which
+    # would then prefer NaN/inf cases; drawn like this a shrunk case is finite unless it needs NaN/inf
+    kind = draw(st.sampled_from(finite), label="value kind")
+    if "nan_inf" in kinds and _share(draw, 40, "sprinkle NaN/inf"):
+        kind = "nan_inf"
     seed = draw(st.integers(0, 2**16), label="value seed")
     return make_values(kind, seed, shape, dtype)
 
 
 @st.composite
-def batch_and_spatial(draw, rank: int, max_size: int = 12) -> tuple[int, ...]:
+def batch_and_spatial(draw, rank: int, caps: Capabilities, max_size: int = 12) -> tuple[int, ...]:
     n = draw(st.integers(1, 3), label="batch")
     c = draw(st.integers(1, 4), label="channels")
     limit = max_size if rank < 3 else 7  # 3-D stays small so naive targets and messages stay fast
-    spatial = draw(st.tuples(*[st.integers(1, limit)] * rank), label="spatial")
-    return (n, c, *spatial)
+    return (n, c, *draw(_sizes(rank, limit, caps), label="spatial"))
+
+
+def _sizes(rank: int, limit: int, caps: Capabilities) -> st.SearchStrategy[tuple[int, ...]]:
+    if caps.uniform_spatial:
+        return st.integers(1, limit).map(lambda n: (n,) * rank)
+    return st.tuples(*[st.integers(1, limit)] * rank)
 
 
 def _per_dim(draw, rank: int, lo: int, hi: int, label: str) -> tuple[int, ...]:
@@ -89,8 +104,9 @@ def padding_forms(draw, caps: Capabilities, rank: int, kernel, dilation, allow_s
         return draw(st.sampled_from(["valid", "same"]), label="padding")
     # 'same' often resolves asymmetrically, which symmetric-only targets cannot express
     allow_same = allow_same and caps.padding == "any"
-    forms = ["valid"] + (["same"] if allow_same else []) + ["int", "ints"]
+    forms = ["valid"] + (["same"] * 3 if allow_same else []) + ["int", "ints"]
     forms += ["pairs"] if caps.padding == "any" else []
+    forms += ["pairs"] if caps.padding == "any" and not allow_same else []  # zero_pad: asymmetric pads
     if caps.uniform_padding:  # one number pads every side
         forms = [f for f in forms if f in ("valid", "int")]
     form = draw(st.sampled_from(forms), label="padding form")
@@ -99,8 +115,8 @@ def padding_forms(draw, caps: Capabilities, rank: int, kernel, dilation, allow_s
     limits = [MAX_PAD] * rank
     if caps.pad_limit:
         limits = [min(MAX_PAD, k // 2) for k in kernel]
-    if form == "int":
-        return draw(st.integers(0, min(limits)), label="padding")
+    if form == "int":  # 'valid' is the zero pad; here a pad wherever the limits allow one
+        return draw(st.integers(min(1, min(limits)), min(limits)), label="padding")
     if form == "ints":
         return tuple(draw(st.integers(0, lim), label=f"padding[{i}]") for i, lim in enumerate(limits))
     return tuple(
@@ -113,7 +129,7 @@ def padding_forms(draw, caps: Capabilities, rank: int, kernel, dilation, allow_s
 
 
 def _restricted(draw, caps: Capabilities) -> Capabilities:
-    free = draw(st.integers(0, 9), label="unrestricted draw (1 in 10)") == 0
+    free = _share(draw, 10, "unrestricted draw")
     return UNRESTRICTED if free else caps
 
 
@@ -131,7 +147,7 @@ def pool_cases(draw, op: str, caps: Capabilities) -> Case:
     size, strides 1-4 (stride > kernel included), dilation 1-3, every padding form and ceil_mode."""
     caps = _restricted(draw, caps)
     rank = draw(st.sampled_from(caps.ranks), label="rank")
-    shape = draw(batch_and_spatial(rank), label="shape")
+    shape = draw(batch_and_spatial(rank, caps), label="shape")
     dilation = _per_dim(draw, rank, 1, 3, "dilation") if caps.dilation else (1,) * rank
     within_input = caps.kernel_within_input_3d and rank == 3
     kernel = tuple(
@@ -143,21 +159,19 @@ def pool_cases(draw, op: str, caps: Capabilities) -> Case:
     )
     if caps.uniform_kernel:  # one window size for every dim: the smallest drawn fits them all
         kernel = (min(kernel),) * rank
-    stride = _stride(draw, caps, rank, 4)
+    stride = kernel if caps.stride_is_kernel else _stride(draw, caps, rank, 4)
     padding = draw(padding_forms(caps, rank, kernel, dilation), label="padding")
-    ceil_mode = draw(st.booleans(), label="ceil_mode") if caps.ceil_mode else False
+    ceil_mode = _share(draw, 70, "ceil_mode") if caps.ceil_mode else False
     params = {"kernel_size": kernel, "stride": stride, "padding": padding, "ceil_mode": ceil_mode}
     if any(d > 1 for d in dilation):
         params["dilation"] = dilation
     if op == "avg_pool":
-        params["count_include_pad"] = (
-            draw(st.booleans(), label="count_include_pad") if caps.count_include_pad else False
-        )
-        if (
-            rank in caps.divisor_override_ranks
-            and draw(st.integers(0, 4), label="use divisor_override (1 in 5)") == 0
-        ):
+        params["count_include_pad"] = caps.count_include_pad and _share(draw, 65, "count_include_pad")
+        if rank in caps.divisor_override_ranks and _share(draw, 50, "divisor_override"):
             params["divisor_override"] = draw(st.integers(1, 9), label="divisor_override")
+            # a fixed divisor meets ceil mode's partial windows: draw that meeting more often
+            if caps.ceil_mode and not ceil_mode:
+                params["ceil_mode"] = draw(st.booleans(), label="ceil_mode with divisor_override")
     if op == "lp_pool":
         params["norm_type"] = draw(st.sampled_from([1.0, 2.0, 3.0, 1.5]), label="norm_type")
     layout = draw(st.sampled_from(caps.layouts), label="layout")
@@ -172,7 +186,7 @@ def pool_cases(draw, op: str, caps: Capabilities) -> Case:
 def adaptive_cases(draw, op: str, caps: Capabilities) -> Case:
     caps = _restricted(draw, caps)
     rank = draw(st.sampled_from(caps.ranks), label="rank")
-    shape = draw(batch_and_spatial(rank), label="shape")
+    shape = draw(batch_and_spatial(rank, caps), label="shape")
     out = tuple(draw(st.integers(1, n + 2), label=f"output_size[{i}]") for i, n in enumerate(shape[2:]))
     x = draw(input_arrays(shape, caps.dtypes), label="x")
     return Case(op, x, output_size=out, layout=draw(st.sampled_from(caps.layouts), label="layout"))
@@ -182,7 +196,7 @@ def adaptive_cases(draw, op: str, caps: Capabilities) -> Case:
 def global_cases(draw, op: str, caps: Capabilities) -> Case:
     caps = _restricted(draw, caps)
     rank = draw(st.sampled_from(caps.ranks), label="rank")
-    shape = draw(batch_and_spatial(rank), label="shape")
+    shape = draw(batch_and_spatial(rank, caps), label="shape")
     x = draw(input_arrays(shape, caps.dtypes), label="x")
     return Case(op, x, layout=draw(st.sampled_from(caps.layouts), label="layout"))
 
@@ -191,7 +205,7 @@ def global_cases(draw, op: str, caps: Capabilities) -> Case:
 def zero_pad_cases(draw, caps: Capabilities) -> Case:
     caps = _restricted(draw, caps)
     rank = draw(st.sampled_from(caps.ranks), label="rank")
-    shape = draw(batch_and_spatial(rank), label="shape")
+    shape = draw(batch_and_spatial(rank, caps), label="shape")
     padding = draw(
         padding_forms(Capabilities(padding="any"), rank, (1,) * rank, (1,) * rank, allow_same=False),
         label="padding",
@@ -232,7 +246,7 @@ def conv_padding(draw, caps: Capabilities, rank: int) -> object:
     'same' that resolves symmetrically is expressible as explicit ints; the adapter decides."""
     forms = ["valid"]
     if caps.padding != "none":
-        forms.append("same")
+        forms += ["same", "same"]
     if caps.padding in ("any", "symmetric"):
         forms += ["int", "ints"]
     if caps.padding == "any":
@@ -259,9 +273,9 @@ def conv_padding(draw, caps: Capabilities, rank: int) -> object:
 
 @st.composite
 def conv_geometry(draw, caps: Capabilities, rank: int, spatial: tuple[int, ...]) -> dict:
-    """kernel, stride (1-3), dilation (1-3) and padding for conv/im2col, within the capabilities."""
+    """kernel, stride (1-4), dilation (1-3) and padding for conv/im2col, within the capabilities."""
     dilation = _per_dim(draw, rank, 1, 3, "dilation") if caps.dilation else (1,) * rank
-    stride = _stride(draw, caps, rank, 3)
+    stride = _stride(draw, caps, rank, 4)
     if not caps.dilation_with_stride and max(stride) > 1 and max(dilation) > 1:
         if draw(st.booleans(), label="keep stride (else keep dilation)"):
             dilation = (1,) * rank
@@ -277,6 +291,9 @@ def conv_geometry(draw, caps: Capabilities, rank: int, spatial: tuple[int, ...])
     if caps.uniform_kernel:  # one window size for every dim: the smallest drawn fits them all
         kernel = (min(kernel),) * rank
     padding = draw(conv_padding(caps, rank), label="padding")
+    # torch takes 'same' at stride 1 only, and there an even window has an odd total pad
+    if padding == "same" and max(stride) > 1 and draw(st.booleans(), label="'same' at stride 1"):
+        stride = (1,) * rank
     params = {"kernel": kernel, "stride": stride, "padding": padding}
     if any(d > 1 for d in dilation):
         params["dilation"] = dilation
@@ -284,8 +301,8 @@ def conv_geometry(draw, caps: Capabilities, rank: int, spatial: tuple[int, ...])
 
 
 @st.composite
-def _spatial(draw, rank: int) -> tuple[int, ...]:
-    return draw(st.tuples(*[st.integers(1, CONV_MAX_SPATIAL[rank])] * rank), label="spatial")
+def _spatial(draw, rank: int, caps: Capabilities) -> tuple[int, ...]:
+    return draw(_sizes(rank, CONV_MAX_SPATIAL[rank], caps), label="spatial")
 
 
 @st.composite
@@ -307,7 +324,7 @@ def conv_cases(draw, caps: Capabilities) -> Case:
     else:
         c_in = groups = draw(st.integers(1, 4), label="C_in (= groups)")
         c_out = c_in * draw(st.integers(1, 3), label="depth multiplier")
-    spatial = draw(_spatial(rank), label="spatial")
+    spatial = draw(_spatial(rank, caps), label="spatial")
     geo = draw(conv_geometry(caps, rank, spatial), label="geometry")
     x = draw(input_arrays((n, c_in, *spatial), caps.dtypes), label="x")
     dtype = x.dtype.name
@@ -319,7 +336,7 @@ def conv_cases(draw, caps: Capabilities) -> Case:
         dtype,
     )
     bias = None
-    if draw(st.booleans(), label="bias"):
+    if caps.bias and draw(st.booleans(), label="bias"):
         bias = make_values(w_kind, draw(st.integers(0, 2**16), label="bias seed"), (c_out,), dtype)
     layout = draw(st.sampled_from(caps.layouts), label="layout")
     case = Case("conv", x, weight=weight, bias=bias, groups=groups, layout=layout, **geo)
@@ -333,7 +350,7 @@ def im2col_cases(draw, caps: Capabilities) -> Case:
     caps = _restricted(draw, caps)
     rank = draw(st.sampled_from(caps.ranks), label="rank")
     n, c = draw(st.integers(1, 3), label="batch"), draw(st.integers(1, 4), label="channels")
-    spatial = draw(_spatial(rank), label="spatial")
+    spatial = draw(_spatial(rank, caps), label="spatial")
     geo = draw(conv_geometry(caps, rank, spatial), label="geometry")
     x = draw(input_arrays((n, c, *spatial), caps.dtypes), label="x")
     case = Case(
@@ -362,7 +379,7 @@ def dense_cases(draw, caps: Capabilities) -> Case:
         w_kind, draw(st.integers(0, 2**16), label="weight seed"), (fan_out, fan_in), x.dtype.name
     )
     bias = None
-    if draw(st.booleans(), label="bias"):
+    if caps.bias and draw(st.booleans(), label="bias"):
         bias = make_values(w_kind, draw(st.integers(0, 2**16), label="bias seed"), (fan_out,), x.dtype.name)
     return Case("dense", x, weight=weight, bias=bias)
 
@@ -377,8 +394,11 @@ def activation_cases(draw, op: str, caps: Capabilities) -> Case:
     )
     if draw(st.booleans(), label="with a length dim"):
         shape += (draw(st.integers(1, 12), label="length"),)
-    x = draw(input_arrays(shape, caps.dtypes), label="x")
+    # integer values twice as often: zeros, where relu's and leaky_relu's branches meet
+    kinds = ("normal", "integers", "integers", "negative", "nan_inf")
+    x = draw(input_arrays(shape, caps.dtypes, kinds), label="x")
     params = {}
     if op == "leaky_relu":
-        params["negative_slope"] = draw(st.sampled_from(LEAKY_SLOPES), label="negative_slope")
+        slopes = caps.negative_slopes or LEAKY_SLOPES
+        params["negative_slope"] = draw(st.sampled_from(slopes), label="negative_slope")
     return Case(op, x, **params)

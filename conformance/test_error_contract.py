@@ -8,6 +8,7 @@ Keras on TF, ~2 s of import per crash).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -43,6 +44,11 @@ def test_reference_states_the_rule(ei: ErrorInput):
     assert kind == "raises", (
         f"reference.{ei.op} accepted {ei.describe()} and returned shape {message}; the "
         f"spec must reject it ({ei.rule})"
+    )
+    assert ei.neighbour is not None, f"{ei.id}: give the valid neighbour (fix=) that repairs the rule"
+    neighbour_kind, _, neighbour_message = reference_verdict(dataclasses.replace(ei, case=ei.neighbour))
+    assert neighbour_kind == "returns", (
+        f"{ei.id}: its valid neighbour {ei.neighbour.describe()} breaks a rule too: {neighbour_message}"
     )
     assert ei.says, f"{ei.id}: state what the reference's message must contain (says)"
     assert re.search(says(*ei.says), message), (
@@ -107,6 +113,20 @@ def _check_impl(target, ei: ErrorInput) -> None:
     assert seen.kind == "raises" and seen.exc_type in ("ValueError", "TypeError"), (
         f"{target.label} on {ei.describe()} ({ei.rule}): {seen.describe()}; the spec rejects it with "
         "ValueError or TypeError"
+    )
+    assert ei.neighbour is not None
+    repaired = dataclasses.replace(ei, case=ei.neighbour, target_limit=True)
+    valid = observe(target, repaired)
+    if valid.kind == "not_expressible":
+        pytest.skip(f"{target.label} rejects {ei.describe()}, but whether for the rule ({ei.rule}) cannot be "
+                    f"told: its valid neighbour {repaired.describe()} is not expressible ({valid.detail})")
+    assert valid.kind not in ("raises", "crashes", "hangs"), (
+        f"{target.label} rejects {ei.describe()} for the wrong reason: it also rejects its valid neighbour, "
+        f"the same call with the rule repaired ({ei.rule}).\n"
+        f"  invalid call : {ei.describe()} {seen.describe()}\n"
+        f"  valid call   : {repaired.describe()} {valid.describe()}\n"
+        "A rejection counts only when the repaired call is accepted; a wrong signature or an error raised "
+        "inside the computation is not a check of the rule."
     )
 
 

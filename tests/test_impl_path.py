@@ -53,3 +53,16 @@ def test_a_wrong_signature_is_named_once_with_the_reference_signature():
     assert done.returncode == 4, done.stdout[-3000:] + done.stderr[-3000:]
     assert done.stderr.count("requires 'pool_h', 'pool_w'") == 1
     assert "max_pool(input, kernel_size, stride=None" in done.stderr
+
+
+def test_a_rejection_counts_only_when_the_repaired_call_is_accepted():
+    """The module 'rejects' invalid 1-D calls with numpy's ValueError, and rejects their valid neighbours
+    the same way: the error contract names each such input as rejected for the wrong reason."""
+    done = run("tests.impl_examples.rejects_by_accident",
+               "-k", "test_error_behaviour and max_pool/stride-zero",
+               "--hypothesis-profile", "dev")
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert "rejects max_pool(x (1, 1, 4) float32, kernel_size=(2,), stride=(0,)) for the wrong reason" \
+        in done.stdout
+    assert "valid call   : max_pool(x (1, 1, 4) float32, kernel_size=(2,), stride=(1,)) raises ValueError" \
+        in done.stdout

@@ -56,7 +56,9 @@ def test_draws_stay_inside_the_capabilities(adapter: Target, op: str):
 
     draw()
     share = sum(why is None for why in seen) / len(seen)
-    assert share >= 0.75, (
+    # 1 in 10 draws is unrestricted by design; hypothesis mutates earlier examples, so in one run the
+    # unrestricted ones can cluster well past that
+    assert share >= 0.6, (
         f"only {share:.0%} of {len(seen)} {op} draws lie inside {target.name}'s capabilities; "
         f"reasons: {sorted({w for w in seen if w})}"
     )
@@ -75,3 +77,28 @@ def test_the_check_itself_rejects_out_of_capability_cases():
     assert inside(Case("max_pool", x, kernel_size=(2,), padding=2), torch_pool)  # pad 2 > kernel 2 // 2
     assert inside(Case("max_pool", x, kernel_size=(2,)), UNRESTRICTED)  # float16
     assert inside(Case("max_pool", x.astype(np.float32), kernel_size=(2,)), torch_pool) is None
+
+
+SHRINK_GOALS = {
+    "any failure": lambda case: True,
+    "a float32 failure (a dtype bug)": lambda case: case.dtype == "float32",
+    "a failure needing 2 batch items": lambda case: case.x.shape[0] >= 2,
+}
+
+
+@pytest.mark.parametrize("goal", list(SHRINK_GOALS))
+@pytest.mark.parametrize("op", list(OPS))
+def test_shrunk_cases_read_finite_values_and_real_cells(op: str, goal: str):
+    """Honest shrinking: a failure that needs neither NaN/inf nor a window of only padding shrinks to a case
+    with neither (hypothesis minimises each draw; the rare branches are the non-minimal ones)."""
+    from hypothesis import find
+
+    from conformance import interactions as ia
+
+    case = find(OPS[op].strategy(UNRESTRICTED), SHRINK_GOALS[goal],
+                settings=settings(max_examples=500, database=None, suppress_health_check=list(HealthCheck)))
+    assert not ia.non_finite_input(case), f"{goal} shrank to non-finite values: {case.describe()}"
+    if OPS[op].windowed:
+        assert not ia.window_of_only_padding(case), (
+            f"{goal} shrank to a window of only padding: {case.describe()}")
+    assert case.dtype in ("float32", "float64"), case.describe()

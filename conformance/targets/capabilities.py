@@ -34,6 +34,18 @@ class Capabilities:
     uniform_stride: bool = False  # one stride for every spatial dim (code that takes `stride` as one int)
     uniform_kernel: bool = False  # a square/cubic window (code that takes one pool size)
     uniform_padding: bool = False  # one pad for every side of every dim (code that takes `pad` as one int)
+    uniform_spatial: bool = False  # square/cubic input (code that takes one size for every spatial dim)
+    stride_is_kernel: bool = False  # pooling that always strides by its window (non-overlapping windows)
+    bias: bool = True  # conv/dense: a bias argument
+    negative_slopes: tuple[float, ...] | None = None  # leaky_relu: the only slopes the code takes
+    # 'same' with an odd total pad (the odd cell after); None: wherever the padding form allows 'same'
+    same_odd_total: bool | None = None
+
+    @property
+    def odd_same(self) -> bool:
+        if self.same_odd_total is not None:
+            return self.same_odd_total
+        return self.padding in ("any", "keras") and not self.uniform_padding
 
     def dtypes_for(self, rank: int) -> tuple[str, ...]:
         floats = self.dtypes_3d if rank == 3 and self.dtypes_3d is not None else self.dtypes
@@ -66,6 +78,15 @@ class Capabilities:
             return f"strides {case.strides} differ per dim; one stride is declared"
         if windowed and self.uniform_kernel and len(set(case.kernel)) > 1:
             return f"kernel {case.kernel} differs per dim; one window size is declared"
+        if windowed and self.stride_is_kernel and case.strides != case.kernel:
+            return f"stride {case.strides} differs from the window {case.kernel}; stride = window is declared"
+        if spatial and self.uniform_spatial and len(set(case.shape[2:])) > 1:
+            return f"spatial shape {case.shape[2:]} is not square; one spatial size is declared"
+        if case.bias is not None and not self.bias:
+            return "a bias, not declared"
+        if case.negative_slope is not None and self.negative_slopes is not None \
+                and case.negative_slope not in self.negative_slopes:
+            return f"negative_slope {case.negative_slope} is not among {self.negative_slopes}"
         if case.op == "conv" and not self.dilation_with_stride and max(case.strides) > 1 \
                 and max(case.dilations) > 1:
             return "stride > 1 with dilation > 1, not declared"

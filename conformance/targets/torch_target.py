@@ -359,7 +359,9 @@ ADAPTERS = {
     # explicit conv padding is symmetric; padding='same' (any resolution, the odd cell at the end) exists at
     # stride 1 only; there is no 'causal'
     "conv": Adapter(
-        Capabilities(dtypes=_POOL_DTYPES, padding="symmetric", causal=False, ceil_mode=False),
+        Capabilities(
+            dtypes=_POOL_DTYPES, padding="symmetric", causal=False, ceil_mode=False, same_odd_total=True
+        ),
         _conv_call,
         lambda case: _conv_padding(case)[1],
         _conv_error_call,

@@ -40,6 +40,15 @@ from . import _translate as t
 
 SEED = "seed 003 (ja im2col/col2im/Pooling)"
 
+# What the seed code takes: 2-D, square windows; Pooling strides by its pool size without padding;
+# im2col takes one output size for both dims (square input)
+CONFORMANCE_CAPABILITIES = {
+    "max_pool": {"ranks": [2], "padding": "none", "uniform_kernel": True, "stride_is_kernel": True,
+                 "dilation": False},
+    "im2col": {"ranks": [2], "padding": "symmetric", "uniform_kernel": True, "uniform_stride": True,
+               "uniform_padding": True, "uniform_spatial": True, "dilation": False},
+}
+
 
 def max_pool(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     x = t.array(input, SEED, (2,))

@@ -35,6 +35,16 @@ from . import _translate as t
 
 SEED = "seed 002 (ko im2col/Conv/Pooling)"
 
+# What the seed code takes: 2-D, one stride and one symmetric int pad, no dilation, no groups
+CONFORMANCE_CAPABILITIES = {
+    "im2col": {"ranks": [2], "padding": "symmetric", "uniform_stride": True, "uniform_padding": True,
+               "dilation": False},
+    "conv": {"ranks": [2], "padding": "symmetric", "uniform_stride": True, "uniform_padding": True,
+             "dilation": False, "groups": False, "causal": False},
+    "max_pool": {"ranks": [2], "padding": "symmetric", "uniform_stride": True, "uniform_padding": True,
+                 "dilation": False, "ceil_mode": False},
+}
+
 
 def _stride_pad(stride, padding, dilation):
     s = t.one_int(stride, 2, "stride", SEED)

@@ -42,6 +42,15 @@ from . import _translate as t
 
 SEED = "seed 000 (ko Pool/FC/activations)"
 
+# What the seed code takes (2-D max pooling with one kernel size, stride and symmetric pad; it takes a
+# dilation and ignores it, bug 3; FC without bias; leaky_relu with its hard-coded slope)
+CONFORMANCE_CAPABILITIES = {
+    "max_pool": {"ranks": [2], "padding": "symmetric", "uniform_kernel": True, "uniform_stride": True,
+                 "uniform_padding": True, "ceil_mode": False},
+    "dense": {"bias": False},
+    "leaky_relu": {"negative_slopes": [0.1]},
+}
+
 
 # ----------------------------------------------------------------------------------------------------
 # Reference-API wrappers: argument translation only.

@@ -43,6 +43,13 @@ from . import _translate as t
 
 SEED = "seed 001 (ko manual pooling vs Keras)"
 
+# What the seed snippets take: 1-D and 2-D windows of one size and stride, no padding
+CONFORMANCE_CAPABILITIES = {
+    op: {"ranks": [1, 2], "padding": "none", "uniform_kernel": True, "uniform_stride": True,
+         "dilation": False, "ceil_mode": False, "divisor_override_ranks": []}
+    for op in ("max_pool", "avg_pool")
+}
+
 
 # ----------------------------------------------------------------------------------------------------
 # Reference-API wrappers: layout and argument translation only.

@@ -43,6 +43,13 @@ from . import _translate as t
 
 SEED = "seed 004 (zh Pooling)"
 
+# What the seed layer takes: 2-D, one window size and stride, no padding
+CONFORMANCE_CAPABILITIES = {
+    op: {"ranks": [2], "padding": "none", "uniform_kernel": True, "uniform_stride": True,
+         "dilation": False, "ceil_mode": False, "divisor_override_ranks": []}
+    for op in ("max_pool", "avg_pool")
+}
+
 
 def make_layer(ksize, stride, type):
     """A seed `Pooling` with the attributes `Pooling.__init__` sets after its failing super() line."""
