@@ -4,7 +4,26 @@ Arrays are channels-first, (N, C, *spatial) with 1-3 spatial dims; each function
 formula.
 """
 
-from .conv import col2im, conv, im2col
+from .backward import (
+    adaptive_avg_pool_backward,
+    adaptive_max_pool_backward,
+    avg_pool_backward,
+    conv_backward,
+    conv_transpose_backward,
+    dense_backward,
+    global_avg_pool_backward,
+    global_max_pool_backward,
+    im2col_backward,
+    leaky_relu_backward,
+    lp_pool_backward,
+    max_pool_backward,
+    relu_backward,
+    sigmoid_backward,
+    sum_pool_backward,
+    tanh_backward,
+    zero_pad_backward,
+)
+from .conv import col2im, conv, conv_transpose, im2col
 from .dense import dense, leaky_relu, relu, sigmoid, tanh
 from .padding import zero_pad
 from .pooling import (
@@ -24,6 +43,11 @@ __all__ = [  # noqa: RUF022
     "output_size", "resolve_padding", "zero_pad",
     "max_pool", "avg_pool", "sum_pool", "lp_pool",
     "global_max_pool", "global_avg_pool", "adaptive_max_pool", "adaptive_avg_pool",
-    "im2col", "col2im", "conv",
+    "im2col", "col2im", "conv", "conv_transpose",
     "dense", "relu", "leaky_relu", "sigmoid", "tanh",
+    "max_pool_backward", "avg_pool_backward", "sum_pool_backward", "lp_pool_backward",
+    "global_max_pool_backward", "global_avg_pool_backward", "adaptive_max_pool_backward",
+    "adaptive_avg_pool_backward", "zero_pad_backward", "im2col_backward", "conv_backward",
+    "conv_transpose_backward", "dense_backward", "relu_backward", "leaky_relu_backward", "sigmoid_backward",
+    "tanh_backward",
 ]

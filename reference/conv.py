@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-from ._args import _is_int, accumulation_dtype, as_input, check_dtype, result_float_dtype
+from ._args import _is_int, accumulation_dtype, as_input, check_dtype, int_tuple, result_float_dtype
 from ._windows import geometry
+from .shapes import transpose_output_size, transpose_padding
 
 
 def im2col(input, kernel_size, stride=1, padding=0, dilation=1):
@@ -100,4 +103,63 @@ def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         if b.shape != (c_out,):
             raise ValueError(f"{op}: bias must have shape (C_out,) = ({c_out},); got {b.shape}")
         y = y + b.astype(acc, copy=False).reshape((c_out,) + (1,) * len(g.out))
+    return y.astype(result_float_dtype(x.dtype), copy=False)
+
+
+def conv_transpose(input, weight, bias=None, stride=1, padding=0, output_padding=None, dilation=1, groups=1):
+    """Transposed convolution, as torch F.conv_transpose1d/2d/3d (weight (C_in, C_out/groups, *kernel)):
+    every input cell scatters its weighted copy of the kernel onto the output,
+
+        full[n, o, i*s + j*d] += sum_{c in group(o)} x[n, c, i] * w[c, o', j]
+        y = full[..., pb : pb + out] + bias[o]
+
+    with o' = o - g*(C_out/groups) for o in group g, and full (n-1)*s + d*(k-1) + 1 + output_padding long.
+    out = (n-1)*s - pb - pa + d*(k-1) + output_padding + 1 per dim; the padding (an int, ints, pairs, or
+    Keras' 'valid'/'same') and output_padding resolve as `transpose_padding` states (output_padding None:
+    0 for explicit padding, Keras' default for 'valid'/'same'). It is the adjoint of conv in x: conv's
+    gradient for its input. Sums accumulate in float64; a floating input keeps its dtype.
+    """
+    op = "conv_transpose"
+    x = as_input(input, op)
+    w = np.asarray(weight)
+    check_dtype(w, op)
+    if not _is_int(groups) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int; got {groups!r}")
+    n, c_in = x.shape[:2]
+    if w.ndim != x.ndim:
+        raise ValueError(f"{op}: weight must be (C_in, C_out/groups, *kernel) with ndim {x.ndim} to match "
+                         f"input {x.shape}; got weight shape {w.shape}")
+    if w.shape[0] != c_in or c_in % groups:
+        raise ValueError(f"{op}: weight.shape[0] must be C_in = {c_in}, divisible by groups = {groups}; "
+                         f"got weight shape {w.shape} for input shape {x.shape}")
+    rank = x.ndim - 2
+    kernel = tuple(int(k) for k in w.shape[2:])
+    if min(kernel) < 1:
+        raise ValueError(f"{op}: kernel_size must be positive; got weight shape {w.shape}")
+    s = int_tuple(stride, rank, "stride", op)
+    d = int_tuple(dilation, rank, "dilation", op)
+    pads, extra = transpose_padding(padding, x.shape[2:], kernel, s, d, output_padding, op)
+    out = tuple(transpose_output_size(*args, op=op) for args in zip(x.shape[2:], kernel, s, pads, d, extra))
+    c_out = (w.shape[1]) * groups
+    full = [(size - 1) * si + di * (k - 1) + 1 + e
+            for size, si, di, k, e in zip(x.shape[2:], s, d, kernel, extra)]
+    acc = np.result_type(accumulation_dtype(x.dtype), accumulation_dtype(w.dtype))
+    buffer = np.zeros([n, c_out, *(max(f, pb + o) for f, (pb, _), o in zip(full, pads, out))], dtype=acc)
+    xg = x.astype(acc, copy=False).reshape(n, groups, c_in // groups, -1)
+    wg = w.astype(acc, copy=False).reshape(groups, c_in // groups, c_out // groups, *kernel)
+    for offset in itertools.product(*(range(k) for k in kernel)):
+        wj = wg[(slice(None),) * 3 + tuple(offset)]
+        contribution = np.einsum("ngcl,gco->ngol", xg, wj).reshape(n, c_out, *x.shape[2:])
+        taps = tuple(slice(j * di, j * di + (size - 1) * si + 1, si)
+                     for j, di, size, si in zip(offset, d, x.shape[2:], s))
+        target: tuple = (Ellipsis, *taps)
+        buffer[target] += contribution
+    kept: tuple = (Ellipsis, *(slice(pb, pb + o) for (pb, _), o in zip(pads, out)))
+    y = buffer[kept]
+    if bias is not None:
+        b = np.asarray(bias)
+        check_dtype(b, op)
+        if b.shape != (c_out,):
+            raise ValueError(f"{op}: bias must have shape (C_out,) = ({c_out},); got {b.shape}")
+        y = y + b.astype(acc, copy=False).reshape((c_out,) + (1,) * rank)
     return y.astype(result_float_dtype(x.dtype), copy=False)

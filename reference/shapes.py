@@ -133,3 +133,68 @@ def explicit_padding(padding: Any, n_dims: int, op: str) -> tuple[Pair, ...]:
     if negative:
         raise ValueError(f"{op}: padding must be non-negative; got {pairs}")
     return pairs
+
+
+def transpose_padding(
+    padding: Any,
+    spatial_shape: Sequence[int],
+    kernel_size: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    output_padding: Any,
+    op: str = "conv_transpose",
+) -> tuple[tuple[Pair, ...], tuple[int, ...]]:
+    """A transposed convolution's (before, after) crop and output_padding per dim.
+
+    With n the input size, k_eff = d*(k-1) + 1 and the full output (n-1)*s + k_eff + output_padding, the
+    result keeps cells pb .. full - pa - 1, so out = (n-1)*s - pb - pa + d*(k-1) + output_padding + 1.
+
+    Explicit padding (an int, ints or pairs) is cropped as given; output_padding is an int or one per dim
+    (None means 0) and must be < max(s, d), torch's rule, else a cell would receive no window.
+    'valid' and 'same' follow Keras (Conv*DTranspose, as its TF backend computes them):
+    - output_padding None: 'valid' -> L = n*s + max(k_eff - s, 0); 'same' -> L = n*s.
+    - output_padding op:   L = (n-1)*s + k_eff - 2*pad + op, with pad = 0 ('valid') or k_eff // 2 ('same').
+    and then total = max((n-1)*s + k_eff - L, 0), pb = total // 2 (the odd cell at the end) for 'same',
+    pb = pa = 0 for 'valid'; output_padding = L - ((n-1)*s + k_eff - total), the cells past the last
+    window (zeros, plus the bias).
+    """
+    n_dims = len(spatial_shape)
+    if isinstance(padding, str) and padding.lower() in ("valid", "same"):
+        mode = padding.lower()
+        given = None if output_padding is None else int_tuple(output_padding, n_dims, "output_padding", op,
+                                                                minimum=0)
+        pairs, extras = [], []
+        for i, (n, k, s, d) in enumerate(zip(spatial_shape, kernel_size, stride, dilation)):
+            k_eff = d * (k - 1) + 1
+            if given is None:
+                length = n * s + max(k_eff - s, 0) if mode == "valid" else n * s
+            else:
+                length = (n - 1) * s + k_eff - 2 * (k_eff // 2 if mode == "same" else 0) + given[i]
+            total = max((n - 1) * s + k_eff - length, 0) if mode == "same" else 0
+            pairs.append((total // 2, total - total // 2))
+            extras.append(length - ((n - 1) * s + k_eff - total))
+        return tuple(pairs), tuple(extras)
+    if isinstance(padding, str):
+        raise ValueError(f"{op}: padding {padding!r} is not a transposed-conv padding; expected 'valid', "
+                         "'same', an int, ints per dim, or (before, after) pairs per dim")
+    pairs_t = explicit_padding(padding, n_dims, op)
+    extra = (0,) * n_dims if output_padding is None else int_tuple(output_padding, n_dims, "output_padding",
+                                                                   op, minimum=0)
+    for i, (o, s, d) in enumerate(zip(extra, stride, dilation)):
+        if o >= max(s, d):
+            raise ValueError(f"{op}: output_padding must be < max(stride, dilation); got output_padding {o} "
+                             f"with stride {s}, dilation {d} in dim {i}")
+    return pairs_t, extra
+
+
+def transpose_output_size(size: int, kernel_size: int, stride: int, padding: Pair, dilation: int,
+                          output_padding: int, op: str = "conv_transpose") -> int:
+    """out = (n-1)*s - pb - pa + d*(k-1) + output_padding + 1, which must be >= 1."""
+    pb, pa = padding
+    out = (size - 1) * stride - pb - pa + dilation * (kernel_size - 1) + output_padding + 1
+    if out < 1:
+        raise ValueError(
+            f"{op}: output size must be >= 1, but (n-1)*s - pb - pa + d*(k-1) + output_padding + 1 = "
+            f"({size}-1)*{stride} - {pb} - {pa} + {dilation}*({kernel_size}-1) + {output_padding} + 1 = {out}"
+        )
+    return out
