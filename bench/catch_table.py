@@ -7,6 +7,7 @@ Each run starts in an empty directory, so no Hypothesis database carries a failu
 next. The modules declare only what their code takes (CONFORMANCE_CAPABILITIES).
 
     python bench/catch_table.py [--seeds 20] [--first-seed 0] [--module tests.planted.max_pad_zero ...]
+                                [--select backward]
 
 prints a markdown table: per module, the seeds that caught it, and for a miss the seed to replay.
 """
@@ -30,19 +31,20 @@ FINDING = re.compile(r"does not conform to the spec|on a valid case|returned the
 
 
 def modules() -> list[str]:
-    found = [f"tests.planted.{p.stem}" for p in sorted((ROOT / "tests" / "planted").glob("[a-z]*.py"))]
-    found += [f"tests.seed_impls.{p.stem}" for p in sorted((ROOT / "tests" / "seed_impls").glob("[a-z]*.py"))]
+    found = []
+    for folder in ("planted", "planted_backward", "seed_impls"):
+        found += [f"tests.{folder}.{p.stem}" for p in sorted((ROOT / "tests" / folder).glob("[a-z]*.py"))]
     return found
 
 
-def run(module: str, seed: int) -> tuple[str, str, float]:
+def run(module: str, seed: int, select: str | None = None) -> tuple[str, str, float]:
     """('caught' | 'missed' | 'broken', the first failing test or the reason, seconds)."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     env.pop("CONFORMANCE_IMPL", None)
     cmd = [sys.executable, "-m", "pytest", "--pyargs", *PROPERTY_TESTS, "--impl", module,
            "-p", "no:cacheprovider", "--hypothesis-profile", "ci", f"--hypothesis-seed={seed}", "-x", "-q",
-           "-rfE"]
+           "-rfE", *(["-k", select] if select else [])]
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as empty:
         done = subprocess.run(cmd, cwd=empty, env=env, capture_output=True, text=True, timeout=900,
@@ -61,12 +63,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--module", action="append", help="a module to run (default: all)")
+    parser.add_argument("--select", help="pytest -k expression, e.g. 'backward' for the gradient tests only")
     args = parser.parse_args()
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     print("| module | caught | first failing test (commonest) | misses (seed) | s/run |")
     print("|---|---|---|---|---|")
     for module in args.module or modules():
-        results = {s: run(module, s) for s in seeds}
+        results = {s: run(module, s, args.select) for s in seeds}
         caught = [s for s, r in results.items() if r[0] == "caught"]
         tests = [r[1] for r in results.values() if r[0] == "caught"]
         commonest = max(set(tests), key=tests.count) if tests else "-"

@@ -37,6 +37,10 @@ class Case:
     weight: np.ndarray | None = None
     bias: np.ndarray | None = None
     layout: str = "channels_first"
+    # a backward case (op "<forward>_backward"): the cotangent, shaped like the forward output, and the
+    # gradient the case checks ("x", "weight" or "bias")
+    grad_output: np.ndarray | None = None
+    wrt: str = "x"
 
     @property
     def spec(self) -> OpSpec:
@@ -123,8 +127,17 @@ class Case:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The array arguments by name, as programs see them."""
-        named = {"x": self.x, "weight": self.weight, "bias": self.bias}
+        named = {"x": self.x, "weight": self.weight, "bias": self.bias, "grad_output": self.grad_output}
         return {k: v for k, v in named.items() if v is not None}
+
+    @property
+    def is_backward(self) -> bool:
+        return self.spec.forward is not None
+
+    def forward_case(self) -> Case:
+        """The forward call a backward case differentiates (itself for a forward case)."""
+        forward = self.spec.forward
+        return self if forward is None else self.replace(op=forward, grad_output=None, wrt="x")
 
     def array_names(self) -> tuple[str, ...]:
         return tuple(self.arrays())
@@ -142,7 +155,12 @@ class Case:
         params = ", ".join(f"{k}={v!r}" for k, v in self.kwargs().items())
         extra = f", weight {self.weight.shape}" if self.weight is not None else ""
         extra += f", bias {self.bias.shape}" if self.bias is not None else ""
-        return f"{self.op}(x {self.shape} {self.dtype}{extra}, {params}) [{self.layout}]"
+        if self.grad_output is None:
+            return f"{self.op}(x {self.shape} {self.dtype}{extra}, {params}) [{self.layout}]"
+        gradients = self.spec.gradients
+        picked = f"[{gradients.index(self.wrt)}] = grad_{self.wrt}" if len(gradients) > 1 else ""
+        return (f"{self.op}(grad_output {self.grad_output.shape}, x {self.shape} {self.dtype}{extra}, "
+                f"{params}){picked} [{self.layout}]")
 
 
 def _per_dim(value: Any, rank: int) -> tuple[int, ...]:
@@ -161,11 +179,19 @@ def reference_output(case: Case) -> np.ndarray:
     fn = case.spec.reference
     x = arrays.pop("x")
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf -> NaN is the spec, not an accident
-        return np.asarray(fn(x, **arrays, **case.kwargs()))
+        if case.grad_output is None:
+            return np.asarray(fn(x, **arrays, **case.kwargs()))
+        result: Any = fn(arrays.pop("grad_output"), x, **arrays, **case.kwargs())
+        if len(case.spec.gradients) > 1:
+            result = result[case.spec.gradients.index(case.wrt)]
+        return np.asarray(result)
 
 
 def reference_source(case: Case) -> str:
     """The line of Python that computes the reference output in a repro."""
     args = ["x64"] + [f"{k}={k}64" for k in ("weight", "bias") if getattr(case, k) is not None]
     args += [f"{k}={v!r}" for k, v in case.kwargs().items()]
-    return f"expected = reference.{case.op}({', '.join(args)})"
+    if case.grad_output is None:
+        return f"expected = reference.{case.op}({', '.join(args)})"
+    picked = f"[{case.spec.gradients.index(case.wrt)}]" if len(case.spec.gradients) > 1 else ""
+    return f"expected = reference.{case.op}(grad_output64, {', '.join(args)}){picked}"

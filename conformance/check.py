@@ -175,6 +175,10 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
             positive = abs_case(case)
             magnitude = divergences.predicted_output(found, positive, reference_output(positive)).values
     call = target.call(case)
+    if any(d.corrupts_memory for d in found):
+        target.run_call(call, case.arrays(), f"{target.worker_name(case)}-corrupted")
+        LEDGER.record(*bucket, "diverged", divergences=tuple(d.id for d in found))
+        return "diverged"
     outcome = target.run_call(call, case.arrays(), target.worker_name(case))
     if outcome.kind == "raised" and outcome.exc_type.endswith("NotImplementedError"):
         LEDGER.record(*bucket, "not_expressible", reason=f"raised NotImplementedError: {outcome.message}")

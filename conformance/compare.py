@@ -53,7 +53,10 @@ def _signed_root(v: np.ndarray, p: float) -> np.ndarray:
 
 
 def abs_case(case: Case) -> Case:
-    arrays = {k: np.abs(v.astype(np.float64)) for k, v in case.arrays().items()}
+    """The case with |inputs| (those that size the terms: a max gradient keeps x, which routes it)."""
+    names = case.spec.abs_arrays
+    arrays = {k: np.abs(v.astype(np.float64)) for k, v in case.arrays().items()
+              if names is None or k in names}
     return case.replace(**arrays)
 
 
@@ -79,7 +82,8 @@ def error_bound(
     with np.errstate(over="ignore", invalid="ignore"):
         if accuracy == "sum":
             k = term_count(case) + 2
-            return (gamma(k, u) + gamma(k, U64)) * terms + k * eta
+            # terms of size 0 sum exactly, even where gamma is undefined (k*u >= 1: inf)
+            return np.where(terms > 0, (gamma(k, u) + gamma(k, U64)) * terms, 0.0) + k * eta
         if accuracy == "lp":
             k, p = term_count(case) + 4, case.p
             powered = terms**p  # sum |x|^p, the terms' size
@@ -90,6 +94,8 @@ def error_bound(
             return np.maximum(high - expected, expected - low)
         if accuracy == "ulps":
             return case.spec.ulps * 2 * u * np.abs(expected) + eta
+        if accuracy == "derivative" and case.spec.derivative_bound is not None:
+            return case.spec.derivative_bound(case, expected, u, eta)
     raise ValueError(f"no comparison rule for {case.op}")
 
 

@@ -56,6 +56,10 @@ class Divergence:
     # "Type: message" matches this regex: predicted exactly, nothing to compare.
     crashes: bool = False
     raises: str | None = None
+    # The framework writes outside its output buffer: the process may die now or later, and the values it
+    # returns may or may not show it. Nothing is compared; such cases run in a worker of their own, and the
+    # example must crash or depart from the spec.
+    corrupts_memory: bool = False
 
     def fails_as_recorded(self, kind: str, what: str) -> bool:
         """Whether an outcome (its kind, and "Type: message" for a raise) is the failure recorded here."""

@@ -196,4 +196,6 @@ def _value_lines(case: Case, verdict: Verdict) -> list[str]:
     if window:
         lines.append(f"  window   : {window[0]}")
         lines += [f"             {line}" for line in window[1:]]
+    if case.spec.element_story is not None:
+        lines += [f"  reads    : {line}" for line in case.spec.element_story(case, first)]
     return lines

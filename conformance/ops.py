@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from math import prod
 from typing import Literal
 
+import numpy as np
 from hypothesis import strategies as st
 
 import reference
@@ -27,7 +28,7 @@ from .error_inputs import ErrorInput
 from .targets.capabilities import Capabilities
 
 Family = Literal["pool", "adaptive", "global", "pad", "conv", "im2col", "dense", "activation"]
-Accuracy = Literal["exact", "sum", "lp", "ulps"]
+Accuracy = Literal["exact", "sum", "lp", "ulps", "derivative"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,14 @@ class OpSpec:
     stride_default_is_kernel: bool = False  # pooling: stride=None means stride = kernel
     backward: Callable[..., object] | None = None  # the reference backward pass, once it exists
     interactions: tuple[ia.Interaction, ...] = ()  # where its parameters meet and the result changes
+    # a backward entry: the forward op it differentiates, the gradients its reference returns (in order),
+    # the arrays whose magnitude sizes the error bound (None: all), and a per-element story for messages
+    forward: str | None = None
+    gradients: tuple[str, ...] = ("x",)
+    abs_arrays: tuple[str, ...] | None = None
+    element_story: Callable[[Case, tuple[int, ...]], list[str]] | None = None
+    # accuracy "derivative": the per-element bound, from the case, the expected values and the format's u
+    derivative_bound: Callable[[Case, np.ndarray, float, float], np.ndarray] | None = None
 
     @property
     def windowed(self) -> bool:
@@ -251,7 +260,109 @@ _TABLE = (
     _activation("sigmoid", "ulps", 4),
     _activation("tanh", "ulps", 4),
 )
-OPS: dict[str, OpSpec] = {spec.name: spec for spec in _TABLE}
+_FORWARD = {spec.name: spec for spec in _TABLE}
+
+
+# --- backward entries: f_backward(grad_output, x, **f's params), checked through the same path ----------
+
+
+def _cells_per_dim_terms(case: Case) -> int:
+    """The most (window, tap) pairs that land on one input cell: at most one per kernel offset."""
+    return prod(case.kernel)
+
+
+def _adaptive_backward_terms(case: Case) -> int:
+    return prod(-(-o // n) + 1 for n, o in zip(case.shape[2:], case.out_size))
+
+
+def _conv_backward_terms(case: Case) -> int:
+    assert case.grad_output is not None
+    if case.wrt == "x":  # each output channel of the group, each kernel offset
+        return case.grad_output.shape[1] // case.groups * prod(case.kernel)
+    return case.shape[0] * prod(case.grad_output.shape[2:])  # weight and bias: every batch item and position
+
+
+def _dense_backward_terms(case: Case) -> int:
+    assert case.grad_output is not None
+    if case.wrt == "x":
+        return case.grad_output.shape[-1]
+    return int(np.prod(case.grad_output.shape[:-1]))
+
+
+def _sigmoid_derivative_bound(case: Case, expected: np.ndarray, u: float, eta: float) -> np.ndarray:
+    """g * s * (1 - s) from a forward s with at most 4 ulps (8u * s) of error, plus eta where s underflows:
+    the error of s moves the product by |1 - 2s| * (8u*s + eta) * |g|, and its own three roundings add
+    4u * s(1-s) * |g| + 3 eta."""
+    assert case.grad_output is not None
+    s = reference.sigmoid(case.x.astype(np.float64))
+    g = np.abs(case.grad_output.astype(np.float64))
+    return g * (np.abs(1 - 2 * s) * (8 * u * s + eta) + 4 * u * s * (1 - s)) + 3 * eta
+
+
+def _tanh_derivative_bound(case: Case, expected: np.ndarray, u: float, eta: float) -> np.ndarray:
+    """g * (1 - t^2) from a forward t with at most 4 ulps (8u * |t|) of error, plus eta where t underflows:
+    2|t| * (8u|t| + eta) * |g| from t's error, 4u * (1 - t^2) * |g| + 3 eta from the roundings."""
+    assert case.grad_output is not None
+    t = np.tanh(case.x.astype(np.float64))
+    g = np.abs(case.grad_output.astype(np.float64))
+    return g * (2 * np.abs(t) * (8 * u * np.abs(t) + eta) + 4 * u * (1 - t * t)) + 3 * eta
+
+
+def _backward(
+    forward: str,
+    accuracy: Accuracy,
+    terms: Callable[[Case], int] | None = None,
+    *,
+    cotangent: str = "normal",
+    gradients: tuple[str, ...] = ("x",),
+    abs_arrays: tuple[str, ...] | None = None,
+    ulps: int = 0,
+    derivative_bound: Callable[[Case, np.ndarray, float, float], np.ndarray] | None = None,
+) -> OpSpec:
+    spec = _FORWARD[forward]
+    name = f"{forward}_backward"
+    return OpSpec(
+        name,
+        spec.family,
+        getattr(reference, name),
+        spec.params,
+        spec.required,
+        lambda caps: cs.backward_cases(name, spec.strategy(caps), gradients, cotangent),
+        accuracy,
+        stories.backward_shape,
+        terms=terms,
+        ulps=ulps,
+        arrays=(*spec.arrays, "grad_output"),
+        stride_default_is_kernel=spec.stride_default_is_kernel,
+        interactions=spec.interactions,
+        forward=forward,
+        gradients=gradients,
+        abs_arrays=abs_arrays,
+        element_story=stories.window_contributions if spec.windowed else None,
+        derivative_bound=derivative_bound,
+    )
+
+
+# max-type gradients route whole cotangents: the sums they form are of |g| with x's routing kept
+_ROUTED = ("grad_output",)
+_BACKWARD = (
+    _backward("max_pool", "sum", _cells_per_dim_terms, cotangent="signs", abs_arrays=_ROUTED),
+    _backward("avg_pool", "sum", _cells_per_dim_terms),
+    _backward("sum_pool", "sum", _cells_per_dim_terms),
+    _backward("global_max_pool", "sum", lambda case: 1, cotangent="signs", abs_arrays=_ROUTED),
+    _backward("global_avg_pool", "sum", lambda case: 1),
+    _backward("adaptive_max_pool", "sum", _adaptive_backward_terms, cotangent="signs", abs_arrays=_ROUTED),
+    _backward("adaptive_avg_pool", "sum", _adaptive_backward_terms),
+    _backward("zero_pad", "exact"),
+    _backward("im2col", "sum", _cells_per_dim_terms),
+    _backward("conv", "sum", _conv_backward_terms, gradients=("x", "weight", "bias")),
+    _backward("dense", "sum", _dense_backward_terms, gradients=("x", "weight", "bias")),
+    _backward("relu", "exact"),
+    _backward("leaky_relu", "ulps", ulps=2),
+    _backward("sigmoid", "derivative", derivative_bound=_sigmoid_derivative_bound),
+    _backward("tanh", "derivative", derivative_bound=_tanh_derivative_bound),
+)
+OPS: dict[str, OpSpec] = {spec.name: spec for spec in (*_TABLE, *_BACKWARD)}
 
 
 def error_inputs() -> tuple[ErrorInput, ...]:

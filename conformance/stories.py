@@ -4,6 +4,7 @@ and which input cells one output element reads. One pair of functions per op fam
 
 from __future__ import annotations
 
+import itertools
 from math import ceil, floor, prod
 
 import numpy as np
@@ -119,3 +120,41 @@ def conv_channels(case: Case, c: int) -> list[int]:
     per_group = case.w.shape[1]
     group = c // (case.w.shape[0] // case.groups)
     return list(range(group * per_group, (group + 1) * per_group))[:2]
+
+
+# --- backward ---------------------------------------------------------------------------------------------
+
+
+def backward_shape(case: Case) -> list[str]:
+    """grad_<wrt> has <wrt>'s shape; the cotangent has the forward output's, by the forward formula."""
+    forward = case.forward_case()
+    wrt = case.arrays()[case.wrt]
+    assert case.grad_output is not None
+    lines = [f"grad_{case.wrt} has the shape of {case.wrt}, {tuple(wrt.shape)}; grad_output has the forward "
+             f"output's, {tuple(case.grad_output.shape)}:"]
+    return lines + ["  " + line for line in forward.spec.shape_story(forward)]
+
+
+def window_contributions(case: Case, index: tuple[int, ...]) -> list[str]:
+    """Which forward windows read the input cell that grad_x[index] is the gradient of."""
+    if case.wrt != "x" or case.grad_output is None:
+        return []
+    per_dim = []
+    for dim, (p, k, s, d, (pb, _)) in enumerate(
+        zip(index[2:], case.kernel, case.strides, case.dilations, case.pads)
+    ):
+        out = case.grad_output.shape[2 + dim]
+        per_dim.append([i for i in range(out) for j in range(k) if i * s + j * d - pb == p])
+    positions = list(itertools.product(*per_dim))
+    if not positions:
+        return [f"no forward window reads x{list(index)}, so its gradient is 0"]
+    n, c = index[:2]
+    if case.spec.family == "conv":
+        shown = ", ".join(str(list(pos)) for pos in positions[:9])
+        where = "in every output channel of its group"
+    else:
+        cells = [(n, c, *pos) for pos in positions[:9]]
+        shown = ", ".join(f"{list(cell[2:])} (g = {float(case.grad_output[cell]):.6g})" for cell in cells)
+        where = f"in channel {c}"
+    more = f" and {len(positions) - 9} more" if len(positions) > 9 else ""
+    return [f"forward windows that read x{list(index)}, by output position {where}: {shown}{more}"]

@@ -402,3 +402,30 @@ def activation_cases(draw, op: str, caps: Capabilities) -> Case:
         slopes = caps.negative_slopes or LEAKY_SLOPES
         params["negative_slope"] = draw(st.sampled_from(slopes), label="negative_slope")
     return Case(op, x, **params)
+
+
+# --- backward cases ------------------------------------------------------------------------------------
+
+
+@st.composite
+def backward_cases(draw, name: str, forward: st.SearchStrategy[Case], gradients: tuple[str, ...],
+                   cotangent: str) -> Case:
+    """A forward case plus a cotangent shaped like its output, and the gradient to check.
+
+    cotangent "signs": nonzero integers in [-4, 4], so a gradient routed to the wrong cell always shows and
+    sums of routed gradients are exact; "normal": make_values' normal kind (no NaN: the cotangent is not
+    where NaN rules live)."""
+    case = draw(forward, label="forward case")
+    shape = reference_output(case).shape
+    seed = draw(st.integers(0, 2**16), label="cotangent seed")
+    if cotangent == "signs":
+        rng = np.random.default_rng(seed)
+        values = rng.integers(1, 5, size=shape) * rng.choice([-1, 1], size=shape)
+        grad = values.astype(_dtype(case.dtype))
+    else:
+        grad = make_values("normal", seed, shape, case.dtype)
+    wrt = "x"
+    if len(gradients) > 1:
+        available = [g for g in gradients if g != "bias" or case.bias is not None]
+        wrt = draw(st.sampled_from(available), label="gradient")
+    return case.replace(op=name, grad_output=grad, wrt=wrt)

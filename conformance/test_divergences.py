@@ -60,6 +60,17 @@ def _check_example(divergence: Divergence, target: Target) -> None:
     versions, platform = target.versions(), target.platform()
     where = f"{target.label} on {platform.describe()}"
     holds = divergence.in_range(versions) and divergence.on(platform)
+    if divergence.corrupts_memory:
+        outcome = target.run_call(target.call(example), example.arrays(), f"{target.id}-corrupted")
+        spec = expected_in_dtype(example, reference_output(example))
+        shows = outcome.kind == "crashed" or (outcome.kind == "ok"
+                                              and not compare(example, spec, outcome.values["actual"]).ok)
+        if holds and not shows:
+            pytest.fail(f"divergence {divergence.id} no longer shows on {where}: the example "
+                        f"{outcome.describe()} and conforms. {_gone(divergence)}")
+        if not holds and shows and not matching(target.name, versions, example, platform):
+            pytest.fail(f"divergence {divergence.id} shows on {where}, {_outside(divergence, versions)}")
+        return
     if divergence.crashes or divergence.raises:
         outcome = target.run(example)
         raised = f"{outcome.exc_type.rsplit('.', 1)[-1]}: {outcome.message}"

@@ -75,6 +75,12 @@ def max_pool_backward(grad_output, input, kernel_size, stride=None, padding=0, d
     """grad_x[p] = sum of g[i] over the windows i whose chosen cell is p, where a window's chosen cell is
     its first maximum in row-major window order (its first NaN if it holds one); padding never wins, and a
     window that reads only padding sends its gradient nowhere."""
+    return _max_pool_grad(grad_output, input, kernel_size, stride, padding, dilation, ceil_mode,
+                          last_nan=False)
+
+
+def _max_pool_grad(grad_output, input, kernel_size, stride, padding, dilation, ceil_mode, *, last_nan: bool):
+    """max_pool_backward, or (last_nan) with a window's gradient routed to its last NaN (torch's rule)."""
     op = "max_pool_backward"
     x = as_input(input, op)
     y = max_pool(x, kernel_size, stride, padding, dilation, ceil_mode)
@@ -83,7 +89,7 @@ def max_pool_backward(grad_output, input, kernel_size, stride=None, padding=0, d
     padded = geo.pad(x.astype(np.float64), np.nan)  # NaN marks padding; `real` tells it from an input NaN
     real = geo.pad(np.ones(x.shape, dtype=bool), False)
     taps = [(geo.window_view(padded, o), geo.window_view(real, o)) for o in geo.offsets()]
-    chosen = _first_max(taps)
+    chosen = _first_max(taps, last_nan)
     return _result(_scatter_windows(g, geo, x.shape, lambda o: np.where(chosen == _index(geo, o), g, 0.0)), x)
 
 
@@ -91,15 +97,15 @@ def _index(geo: Geometry, offset: tuple[int, ...]) -> int:
     return int(np.ravel_multi_index(offset, geo.kernel))
 
 
-def _first_max(taps: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Per window, the index of the first real tap holding NaN, else the first real tap holding the window's
-    maximum; -1 where no tap is real."""
+def _first_max(taps: list[tuple[np.ndarray, np.ndarray]], last_nan: bool = False) -> np.ndarray:
+    """Per window, the index of the first (last_nan: the last) real tap holding NaN, else the first real tap
+    holding the window's maximum; -1 where no tap is real."""
     shape = taps[0][0].shape
     best = np.full(shape, -np.inf)
     chosen = np.full(shape, -1, dtype=np.int64)
     found_nan = np.zeros(shape, dtype=bool)
     for i, (value, real) in enumerate(taps):
-        nan_here = real & np.isnan(value) & ~found_nan
+        nan_here = real & np.isnan(value) & (~found_nan | last_nan)
         greater = real & ~found_nan & ~np.isnan(value) & ((value > best) | (chosen < 0))
         take = nan_here | greater
         chosen = np.where(take, i, chosen)
@@ -159,12 +165,18 @@ def lp_pool_backward(grad_output, input, norm_type, kernel_size, stride=None, pa
 def global_max_pool_backward(grad_output, input):
     """grad_x[n, c, p] = g[n, c] at the first maximum of x[n, c] in row-major order (its first NaN if it
     holds one), 0 elsewhere."""
+    return _global_max_grad(grad_output, input, last_nan=False)
+
+
+def _global_max_grad(grad_output, input, *, last_nan: bool):
     op = "global_max_pool_backward"
     x = as_input(input, op)
     g = _grad(grad_output, global_max_pool(x).shape, op)
     n, c = x.shape[:2]
     flat = x.astype(np.float64).reshape(n, c, -1)
-    first = np.where(np.isnan(flat).any(axis=2), np.argmax(np.isnan(flat), axis=2), np.argmax(flat, axis=2))
+    nans = np.isnan(flat)
+    nan_at = flat.shape[2] - 1 - np.argmax(nans[..., ::-1], axis=2) if last_nan else np.argmax(nans, axis=2)
+    first = np.where(nans.any(axis=2), nan_at, np.argmax(flat, axis=2))
     out = np.zeros(flat.shape)
     np.put_along_axis(out, first[..., None], g.reshape(n, c, 1), axis=2)
     return _result(out.reshape(x.shape), x)
@@ -200,6 +212,10 @@ def _adaptive_boxes(x: np.ndarray, output_size, op: str) -> tuple[np.ndarray, np
 def adaptive_max_pool_backward(grad_output, input, output_size):
     """grad_x[p] = sum of g[i] over the adaptive windows i whose first maximum in row-major window order
     (first NaN, if any) is p; windows overlap where the length is not a multiple of the output size."""
+    return _adaptive_max_grad(grad_output, input, output_size, last_nan=False)
+
+
+def _adaptive_max_grad(grad_output, input, output_size, *, last_nan: bool):
     op = "adaptive_max_pool_backward"
     x = as_input(input, op)
     g = _grad(grad_output, adaptive_max_pool(x, output_size).shape, op)
@@ -209,7 +225,7 @@ def adaptive_max_pool_backward(grad_output, input, output_size):
     values = flat[:, :, index]  # (N, C, *out, W)
     real = np.broadcast_to(valid, values.shape)
     taps = [(values[..., w], real[..., w]) for w in range(values.shape[-1])]
-    chosen = _first_max(taps)
+    chosen = _first_max(taps, last_nan)
     cell = np.take_along_axis(np.broadcast_to(index, values.shape), chosen[..., None], axis=-1)[..., 0]
     out = np.zeros(flat.shape)
     rows = np.arange(n)[:, None, None]

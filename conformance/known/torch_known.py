@@ -135,3 +135,114 @@ register(
 )
 
 register(from_rule(SUM_OVERFLOW, id="torch-sum-overflow", target="torch", requires={"torch": ">=2.0"}))
+
+
+# --- gradients ------------------------------------------------------------------------------------------
+
+MAX_NAN_LINK = "https://github.com/pytorch/pytorch/pull/7670"
+
+
+def _torch_max_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """torch's max-pool gradient: ties to the first maximum as the spec, but a window holding NaN routes
+    to its LAST NaN (the CPU kernels keep `(val > maxval) || isnan(val)`)."""
+    from reference import backward as B
+
+    assert case.grad_output is not None
+    g, x = case.grad_output.astype(np.float64), case.x.astype(np.float64)
+    if case.op == "max_pool_backward":
+        return B._max_pool_grad(g, x, case.kernel, case.strides, case.pads, case.dilations, case.ceil_mode,
+                                last_nan=True)
+    if case.op == "adaptive_max_pool_backward":
+        return B._adaptive_max_grad(g, x, case.out_size, last_nan=True)
+    return B._global_max_grad(g, x, last_nan=True)
+
+
+def _last_nan_differs(case: Case) -> bool:
+    """Some window holds two or more NaNs (the first and the last NaN differ), so the routing differs."""
+    from .. import cases
+
+    with np.errstate(invalid="ignore"):
+        if not np.isnan(case.x.astype(np.float64)).any():
+            return False
+        return not np.array_equal(_torch_max_grad(case, np.empty(0)), cases.reference_output(case),
+                                  equal_nan=True)
+
+
+register(
+    Divergence(
+        id="torch-max-pool-backward-last-nan",
+        target="torch",
+        requires={"torch": ">=1.0"},
+        op=("max_pool_backward", "adaptive_max_pool_backward", "global_max_pool_backward"),
+        applies=_last_nan_differs,
+        when="a window holds two or more NaNs",
+        spec="a window holding NaN sends its gradient to its first NaN in row-major window order",
+        behaviour="sends it to the window's last NaN (the forward kernel updates its arg-max on every NaN: "
+        "`(val > maxval) || isnan(val)`); ties among numbers still go to the first maximum",
+        predict=_torch_max_grad,
+        example=lambda: Case("max_pool_backward", np.array([[[np.nan, np.nan, 1.0]]]), kernel_size=(3,),
+                             grad_output=np.array([[[1.0]]])),
+        link=MAX_NAN_LINK,
+    )
+)
+
+register(
+    Divergence(
+        id="torch-relu-backward-nan-passes-gradient",
+        target="torch",
+        requires={"torch": ">=1.0"},
+        op="relu_backward",
+        applies=lambda case: bool(np.isnan(case.x.astype(np.float64)).any()),
+        when="the input holds NaN",
+        spec="relu passes the gradient where x > 0 only, so a NaN input gets 0 (TF's ReluGrad does the "
+        "same)",
+        behaviour="passes the gradient at NaN: threshold_backward zeroes where x <= 0, which is false for "
+        "NaN",
+        predict=lambda case, spec: np.where(np.isnan(case.x.astype(np.float64)),
+                                            np.asarray(case.grad_output, dtype=np.float64), spec),
+        example=lambda: Case("relu_backward", np.array([[np.nan, -1.0, 2.0]]),
+                             grad_output=np.array([[3.0, 3.0, 3.0]])),
+        link="https://github.com/apache/mxnet/pull/14262",
+    )
+)
+
+
+def _landings(case: Case) -> tuple[np.ndarray, np.ndarray]:
+    from ..targets.torch_target import padding_window_landings
+
+    return padding_window_landings(case)
+
+
+def _padding_only_window(case: Case) -> bool:
+    """Some window reads no input cell (torch's padding limit then always puts one in the last plane's
+    last row too, whose landing is past the tensor)."""
+    empty, _ = _landings(case)
+    return bool(empty.any())
+
+
+PADDING_WINDOW = ("a window reads only padding (pads up to half the kernel with dilation > 1, or a size-1 "
+                  "dim: every tap of some dim lands in the padding)")
+KERNEL_SOURCE = "https://github.com/pytorch/pytorch/blob/v2.13.0/aten/src/ATen/native/cpu/MaxPoolKernel.cpp"
+
+register(
+    Divergence(
+        id="torch-max-pool-backward-padding-window-out-of-bounds",
+        target="torch",
+        requires={"torch": ">=1.0"},
+        op="max_pool_backward",
+        applies=_padding_only_window,
+        when=PADDING_WINDOW,
+        spec="a window that reads only padding sends its gradient nowhere",
+        behaviour="adds it where the window's arg-max starts: the first tap at or after 0 per dim, which "
+        "lies past the row or plane, so the gradient lands on another row's or channel's cell, and for the "
+        "last plane past the end of grad_input (heap corruption: the process may abort with 'double free "
+        "or corruption' then or later). x (1, 2, 1), kernel 2, pad 1, dilation 2: channel 0's gradient "
+        "lands on channel 1's cell, channel 1's past the tensor",
+        predict=lambda case, spec: spec,
+        corrupts_memory=True,
+        example=lambda: Case("max_pool_backward", np.zeros((1, 2, 1), np.float32), kernel_size=(2,),
+                             stride=(1,), padding=1, dilation=(2,),
+                             grad_output=np.array([[[4.0], [-3.0]]], np.float32)),
+        link=KERNEL_SOURCE,
+    )
+)

@@ -21,11 +21,19 @@ from .capabilities import declared
 # --- adapters: run in the impl worker -----------------------------------------------------------------
 
 
-def call_impl(x, *, module, op, **arguments):
-    """module.op(x, **arguments): the user's function under the reference's name and signature, its
-    result as returned (the suite checks it is one array)."""
+def call_impl(x, *, module, op, grad_output=None, pick=None, **arguments):
+    """module.op(x, **arguments), or for a backward op module.op(grad_output, x, **arguments): the user's
+    function under the reference's name and signature, its result as returned (the suite checks it is one
+    array); `pick` takes one gradient of the (grad_x, grad_weight, grad_bias) of a conv/dense backward."""
     impl = importlib.import_module(module)
-    result = getattr(impl, op)(x, **arguments)
+    fn = getattr(impl, op)
+    result = fn(x, **arguments) if grad_output is None else fn(grad_output, x, **arguments)
+    if pick is not None:
+        if not (isinstance(result, (tuple, list)) and len(result) == 3):
+            raise TypeError(f"{op} must return (grad_x, grad_weight, grad_bias), grad_bias None without a "
+                            f"bias; got {type(result).__name__}"
+                            + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""))
+        result = result[pick]
     if hasattr(result, "__array__") and not isinstance(result, np.ndarray):  # a torch/jax array: as numpy
         return np.asarray(result)
     return result
@@ -111,7 +119,10 @@ class ImplTarget(Target):
         return super().capabilities(op) or EVERYTHING  # output_size: a function, not an op
 
     def _call(self, case: Case) -> Call:
-        return Call(call_impl, {"module": self.module, "op": case.op, **case.kwargs()}, case.array_names())
+        gradients = case.spec.gradients
+        pick = {"pick": gradients.index(case.wrt)} if len(gradients) > 1 else {}
+        return Call(call_impl, {"module": self.module, "op": case.op, **pick, **case.kwargs()},
+                    case.array_names())
 
     def output_size_call(self, arguments: dict[str, object]) -> Call:
         return Call(output_size, {"module": self.module, **arguments}, ())

@@ -6,6 +6,7 @@ module translates a case into their parameters and needs no torch.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,8 @@ from . import Adapter, Call, Capabilities, NotExpressible, Target
 def to_torch(a):
     import torch
 
+    if isinstance(a, torch.Tensor):  # already a tensor (a backward pass builds them with requires_grad)
+        return a
     if a.dtype.name == "bfloat16":  # numpy has no bfloat16 of its own; go through float32, exactly
         return torch.from_numpy(a.astype(np.float32)).to(torch.bfloat16)
     return torch.from_numpy(a)
@@ -31,9 +34,13 @@ def to_numpy(t, like):
 
 
 def functional(name, x, *args, **kwargs):
-    """torch.nn.functional.<name>(x, *args, **kwargs), x and the result as numpy in x's dtype."""
+    """torch.nn.functional.<name>(x, *args, **kwargs), x and the result as numpy in x's dtype (a tensor x
+    gives a tensor, for the backward pass)."""
+    import torch
     import torch.nn.functional as F
 
+    if isinstance(x, torch.Tensor):
+        return getattr(F, name)(x, *args, **kwargs)
     return to_numpy(getattr(F, name)(to_torch(x), *args, **kwargs), x)
 
 
@@ -90,6 +97,19 @@ def im2col(x, *, kernel_size, dilation, padding, stride):
 
 def dense(x, weight, bias=None):
     return functional("linear", x, to_torch(weight), None if bias is None else to_torch(bias))
+
+
+def backward(x, grad_output, weight=None, bias=None, *, forward, wrt, **params):
+    """The gradient of the forward adapter `forward` (a function above, by name) for the cotangent
+    grad_output, with respect to `wrt` ("x", "weight" or "bias"), by torch.autograd.grad."""
+    import torch
+
+    arrays = {"x": x, "weight": weight, "bias": bias}
+    tensors = {k: to_torch(v).requires_grad_() for k, v in arrays.items() if v is not None}
+    extra = {k: tensors.get(k) for k in ("weight", "bias") if weight is not None}
+    y = globals()[forward](tensors["x"], **extra, **params)
+    (grad,) = torch.autograd.grad(y, tensors[wrt], to_torch(grad_output))
+    return to_numpy(grad, arrays[wrt])
 
 
 def relu(x):
@@ -306,6 +326,19 @@ def _elementwise(fn: Any, *params: str) -> Adapter:
     )
 
 
+def _backward_adapter(forward: Adapter) -> Adapter:
+    """The backward pass of a forward adapter: its capabilities and limits, its call with the cotangent."""
+
+    def call(case: Case) -> Call:
+        fwd = forward.call(case.forward_case())
+        return Call(backward, {"forward": fwd.fn.__name__, "wrt": case.wrt, **fwd.params},
+                    (*fwd.arrays, "grad_output"))
+
+    # gradients exist for floating inputs only
+    floats = dataclasses.replace(forward.capabilities, int_ranks=())
+    return Adapter(floats, call, lambda case: forward.supports(case.forward_case()))
+
+
 ADAPTERS = {
     # max_pool1d has no integer kernel (NotImplementedError for 'Long'); 2-D and 3-D have
     "max_pool": Adapter(
@@ -377,6 +410,39 @@ ADAPTERS = {
     "sigmoid": _elementwise(sigmoid),
     "tanh": _elementwise(tanh),
 }
+# every forward op's gradient through autograd (lp_pool's has no conformance test yet: its bound near a
+# zero norm is not derived)
+ADAPTERS.update({f"{op}_backward": _backward_adapter(adapter) for op, adapter in list(ADAPTERS.items())
+                 if op != "lp_pool"})
+
+
+def padding_window_landings(case: Case) -> tuple[np.ndarray, np.ndarray]:
+    """Where torch's CPU max pooling sends the gradient of a window that reads no input cell.
+
+    Its kernel (aten/src/ATen/native/cpu/MaxPoolKernel.cpp) starts a window's arg-max at the first tap at
+    or after 0 in each dim (`while (ih0 < 0) ih0 += dilation`), row-major in the plane, and never updates
+    it when no tap lands inside; the backward adds the window's gradient there, plane offset included,
+    so it can land on another row's or plane's cell, or past the tensor. Returns the output-shaped mask
+    of such windows and the flat index into x each one lands on."""
+    assert case.grad_output is not None
+    spatial, out = case.shape[2:], case.grad_output.shape[2:]
+    rank = len(spatial)
+    empty = np.zeros(out, dtype=bool)
+    landing = np.zeros(out, dtype=np.int64)
+    for dim, (n, k, s, d, (pb, _), o) in enumerate(
+        zip(spatial, case.kernel, case.strides, case.dilations, case.pads, out)
+    ):
+        start = np.arange(o) * s - pb
+        first = np.where(start < 0, start + d * (-(start // d)), start)  # the first tap >= 0
+        last = start + (k - 1) * d
+        none_inside = (first > last) | (first >= n)
+        shape = [1] * rank
+        shape[dim] = o
+        empty = empty | none_inside.reshape(shape)
+        landing = landing + first.reshape(shape) * int(np.prod(spatial[dim + 1:]))
+    planes = np.arange(case.shape[0] * case.shape[1]).reshape(case.shape[:2] + (1,) * rank)
+    flat = planes * int(np.prod(spatial)) + landing
+    return np.broadcast_to(empty, flat.shape), flat
 
 
 class TorchTarget(Target):

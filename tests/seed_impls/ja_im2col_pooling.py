@@ -1,7 +1,9 @@
 """Seed 003_816896a507cb48a9.txt (Japanese, "【pythonでCNN#7】Pooling層"): `im2col`, `col2im` and a max
 `Pooling` layer with its backward pass, transcribed as posted (in `_seed003`).
 
-Exposed API (channels-first, as the seed is): `max_pool`, `im2col`, `col2im`, 2-D only, square kernels.
+Exposed API (channels-first, as the seed is): `max_pool`, `im2col`, `col2im`, 2-D only, square kernels,
+and the backward passes `max_pool_backward` (the seed's forward, then `Pooling.backward`) and
+`im2col_backward` (the seed's `col2im` of the cotangent).
 - `max_pool`: the seed's `Pooling(pool)`, whose stride is the pool size and whose one output-size rule is
   ceil(n / pool) (`x_h//pool` or `x_h//pool + 1`), without padding. That is the reference with
   stride = kernel, padding 0 and ceil_mode=True; with ceil_mode=False it is the same rule only when pool
@@ -43,10 +45,11 @@ SEED = "seed 003 (ja im2col/col2im/Pooling)"
 # What the seed code takes: 2-D, square windows; Pooling strides by its pool size without padding;
 # im2col takes one output size for both dims (square input)
 CONFORMANCE_CAPABILITIES = {
-    "max_pool": {"ranks": [2], "padding": "none", "uniform_kernel": True, "stride_is_kernel": True,
-                 "dilation": False},
-    "im2col": {"ranks": [2], "padding": "symmetric", "uniform_kernel": True, "uniform_stride": True,
-               "uniform_padding": True, "uniform_spatial": True, "dilation": False},
+    **{op: {"ranks": [2], "padding": "none", "uniform_kernel": True, "stride_is_kernel": True,
+            "dilation": False} for op in ("max_pool", "max_pool_backward")},
+    **{op: {"ranks": [2], "padding": "symmetric", "uniform_kernel": True, "uniform_stride": True,
+            "uniform_padding": True, "uniform_spatial": True, "dilation": False}
+       for op in ("im2col", "im2col_backward")},
 }
 
 
@@ -96,3 +99,16 @@ def col2im(cols, input_shape, kernel_size, stride=1, padding=0, dilation=1):
     fil, y_size, s, pad = _geometry(input_shape[2:], kernel_size, stride, padding, dilation)
     n, ck, length = cols.shape
     return seed.col2im(cols.transpose(1, 0, 2).reshape(ck, n * length), input_shape, fil, y_size, s, pad)
+
+
+def max_pool_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """The seed's `Pooling.backward` after its own forward (which records the arg-max per window)."""
+    max_pool(input, kernel_size, stride, padding, dilation, ceil_mode)  # the same argument checks
+    layer = seed.Pooling(t.one_int(kernel_size, 2, "kernel_size", SEED))
+    layer.forward(np.asarray(input))
+    return layer.backward(np.asarray(grad_output))
+
+
+def im2col_backward(grad_output, input, kernel_size, stride=1, padding=0, dilation=1):
+    """The gradient of im2col is the seed's col2im of the cotangent columns."""
+    return col2im(grad_output, np.shape(input), kernel_size, stride, padding, dilation)

@@ -2,9 +2,10 @@
 variants), a `Conv` layer on top of it and a max `Pooling` layer, transcribed as posted (in `_seed002`).
 
 Exposed API (channels-first, as the seed is): `im2col` and `conv` (2-D, any kernel shape, one stride for
-both dims, one symmetric int pad, no dilation, groups 1) and `max_pool` (2-D). The seed's im2col rows are
-(n, oh, ow) and its columns (c, fh, fw); the wrapper reshapes that (N*L, C*K) matrix to the reference's
-(N, C*K, L). `bias=None` is passed to the seed as b = 0 (its `Conv` always adds `self.b`).
+both dims, one symmetric int pad, no dilation, groups 1) and `max_pool` (2-D), and the backward passes
+`conv_backward` and `max_pool_backward` (each runs the seed's forward, then its backward). The seed's
+im2col rows are (n, oh, ow) and its columns (c, fh, fw); the wrapper reshapes that (N*L, C*K) matrix
+to the reference's (N, C*K, L). `bias=None` is passed to the seed as b = 0 (its `Conv` always adds `self.b`).
 
 Bugs in the seed code, each with an input that exposes it (tests/test_seed_impls.py checks every one):
 
@@ -39,10 +40,10 @@ SEED = "seed 002 (ko im2col/Conv/Pooling)"
 CONFORMANCE_CAPABILITIES = {
     "im2col": {"ranks": [2], "padding": "symmetric", "uniform_stride": True, "uniform_padding": True,
                "dilation": False},
-    "conv": {"ranks": [2], "padding": "symmetric", "uniform_stride": True, "uniform_padding": True,
-             "dilation": False, "groups": False, "causal": False},
-    "max_pool": {"ranks": [2], "padding": "symmetric", "uniform_stride": True, "uniform_padding": True,
-                 "dilation": False, "ceil_mode": False},
+    **{op: {"ranks": [2], "padding": "symmetric", "uniform_stride": True, "uniform_padding": True,
+            "dilation": False, "groups": False, "causal": False} for op in ("conv", "conv_backward")},
+    **{op: {"ranks": [2], "padding": "symmetric", "uniform_stride": True, "uniform_padding": True,
+            "dilation": False, "ceil_mode": False} for op in ("max_pool", "max_pool_backward")},
 }
 
 
@@ -83,3 +84,25 @@ def max_pool(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=F
     s, pad = _stride_pad(t.stride_or_kernel(stride, kernel_size), padding, dilation)
     t.no_ceil_mode(ceil_mode, SEED)
     return seed.Pooling(pool_h, pool_w, stride=s, pad=pad).forward(x)
+
+
+def conv_backward(grad_output, input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """The seed's `Conv.backward` after its own forward: (dx, layer.dW, layer.db) as the post leaves them."""
+    x = t.array(input, SEED, (2,))
+    s, pad = _stride_pad(stride, padding, dilation)
+    if groups != 1:
+        raise t.unsupported(SEED, f"groups={groups!r}")
+    layer = seed.Conv(np.asarray(weight), 0 if bias is None else np.asarray(bias), stride=s, pad=pad)
+    layer.forward(x)
+    dx = layer.backward(np.asarray(grad_output))
+    return dx, layer.dW, None if bias is None else layer.db
+
+
+def max_pool_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    x = t.array(input, SEED, (2,))
+    pool_h, pool_w = t.per_dim(kernel_size, 2, "kernel_size")
+    s, pad = _stride_pad(t.stride_or_kernel(stride, kernel_size), padding, dilation)
+    t.no_ceil_mode(ceil_mode, SEED)
+    layer = seed.Pooling(pool_h, pool_w, stride=s, pad=pad)
+    layer.forward(x)
+    return layer.backward(np.asarray(grad_output))

@@ -1,7 +1,8 @@
 """Seed 004_513f91769ac2a8c4.txt (Chinese, "深度学习入坑篇-池化及numpy实现"): a loop `Pooling` layer for
 max ("max") and average ("aveg") pooling with a backward pass, transcribed as posted (in `_seed004`).
 
-Exposed API (channels-first, as the seed is): `max_pool` and `avg_pool`, 2-D, square kernel, one stride,
+Exposed API (channels-first, as the seed is): `max_pool` and `avg_pool` and their `*_backward` (the seed's
+forward, then its backward), 2-D, square kernel, one stride,
 no padding, no dilation, no ceil_mode, no divisor_override. Anything else raises NotImplementedError.
 
 The wrapper builds the layer with `Pooling.__new__` and sets `type`, `ksize` and `stride` exactly as the
@@ -47,7 +48,7 @@ SEED = "seed 004 (zh Pooling)"
 CONFORMANCE_CAPABILITIES = {
     op: {"ranks": [2], "padding": "none", "uniform_kernel": True, "uniform_stride": True,
          "dilation": False, "ceil_mode": False, "divisor_override_ranks": []}
-    for op in ("max_pool", "avg_pool")
+    for op in ("max_pool", "avg_pool", "max_pool_backward", "avg_pool_backward")
 }
 
 
@@ -82,3 +83,19 @@ def avg_pool(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_
         raise t.unsupported(SEED, "divisor_override (np.mean divides by the window's cell count)")
     # count_include_pad only matters with padding, which is rejected above.
     return layer.forward(x)
+
+
+def max_pool_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """The seed's backward after its own forward (which records the arg-max mask it multiplies by)."""
+    x, layer = _layer(input, kernel_size, stride, padding, dilation, ceil_mode, "max")
+    layer.forward(x)
+    return layer.backward(grad_output)
+
+
+def avg_pool_backward(grad_output, input, kernel_size, stride=None, padding=0, ceil_mode=False,
+                      count_include_pad=True, divisor_override=None, dilation=1):
+    x, layer = _layer(input, kernel_size, stride, padding, dilation, ceil_mode, "aveg")
+    if divisor_override is not None:
+        raise t.unsupported(SEED, "divisor_override (np.mean divides by the window's cell count)")
+    layer.forward(x)
+    return layer.backward(grad_output)
