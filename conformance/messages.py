@@ -197,5 +197,6 @@ def _value_lines(case: Case, verdict: Verdict) -> list[str]:
         lines.append(f"  window   : {window[0]}")
         lines += [f"             {line}" for line in window[1:]]
     if case.spec.element_story is not None:
-        lines += [f"  reads    : {line}" for line in case.spec.element_story(case, first)]
+        story = case.spec.element_story(case, first)
+        lines += [f"  reads    : {line}" if i == 0 else f"             {line}" for i, line in enumerate(story)]
     return lines

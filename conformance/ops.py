@@ -338,7 +338,8 @@ def _backward(
         forward=forward,
         gradients=gradients,
         abs_arrays=abs_arrays,
-        element_story=stories.window_contributions if spec.windowed else None,
+        element_story=stories.window_contributions if spec.windowed
+        else stories.input_value if spec.family == "activation" else None,
         derivative_bound=derivative_bound,
     )
 

@@ -149,12 +149,36 @@ def window_contributions(case: Case, index: tuple[int, ...]) -> list[str]:
     if not positions:
         return [f"no forward window reads x{list(index)}, so its gradient is 0"]
     n, c = index[:2]
+    more = f" and {len(positions) - 9} more" if len(positions) > 9 else ""
     if case.spec.family == "conv":
         shown = ", ".join(str(list(pos)) for pos in positions[:9])
-        where = "in every output channel of its group"
-    else:
-        cells = [(n, c, *pos) for pos in positions[:9]]
-        shown = ", ".join(f"{list(cell[2:])} (g = {float(case.grad_output[cell]):.6g})" for cell in cells)
-        where = f"in channel {c}"
-    more = f" and {len(positions) - 9} more" if len(positions) > 9 else ""
-    return [f"forward windows that read x{list(index)}, by output position {where}: {shown}{more}"]
+        return [f"forward windows that read x{list(index)}, by output position in every output channel of "
+                f"its group: {shown}{more}"]
+    lines = [f"forward windows that read x{list(index)}, by output position in channel {c}:"]
+    forward = case.forward_case()
+    for pos in positions[:9]:
+        out = (n, c, *pos)
+        dims = forward.spec.window_cells(forward, out)
+        values = "" if dims is None else " reads " + _window_values(case.x[n, c], dims)
+        lines.append(f"  {list(pos)}: g = {float(case.grad_output[out]):.6g};{values}")
+    if more:
+        lines.append(f" {more}")
+    return lines
+
+
+def _window_values(plane: np.ndarray, dims: Cells) -> str:
+    """A window's cells in row-major window order, as 'x[i, j]=v' (padding shown as 'pad')."""
+    shown = []
+    for cell in itertools.product(*dims):
+        if any(isinstance(ci, str) for ci in cell):
+            shown.append(next(str(ci) for ci in cell if isinstance(ci, str)))
+        else:
+            at = tuple(int(ci) for ci in cell)
+            shown.append(f"x{list(at)}={float(plane[at]):.6g}")
+    return " ".join(shown[:12]) + (" ..." if len(shown) > 12 else "")
+
+
+def input_value(case: Case, index: tuple[int, ...]) -> list[str]:
+    """An elementwise gradient depends on its own input cell only."""
+    return [f"x{list(index)} = {float(case.x[index]):.9g}, grad_output{list(index)} = "
+            f"{float(case.grad_output[index]) if case.grad_output is not None else 0:.9g}"]

@@ -274,16 +274,47 @@ def explains_zero_pad_swap(m: Message) -> bool:
     )
 
 
+def _reads(m: Message) -> str:
+    """The reads section: which forward windows read the differing cell, and their cells."""
+    found = re.search(r"reads    : (.*?)\n\s*\n", m.text, re.DOTALL)
+    return found[1] if found else ""
+
+
+def explains_tie_routing(m: Message) -> bool:
+    """A window whose two cells hold the same maximum, and the gradient expected at the first of them."""
+    first = _first_at(m)
+    tied = any(len(values) != len(set(values))
+               for values in (re.findall(r"x\[[\d, ]+\]=(\S+)", line) for line in _reads(m).split("\n")))
+    return ("max_pool_backward on impl tests.planted_backward.max_ties_last does not conform" in m.text
+            and first is not None and "forward windows that read x[" in _reads(m) and tied)
+
+
+def explains_relu_at_zero(m: Message) -> bool:
+    first = _first_at(m)
+    return ("relu_backward on impl tests.planted_backward.relu_at_zero_passes does not conform" in m.text
+            and first is not None and first[0] == "0" and first[1] != "0"
+            and re.search(r"x\[[\d, ]+\] = 0,", _reads(m)) is not None)
+
+
+def explains_repeat_by_stride(m: Message) -> bool:
+    call = m.line("call")
+    kernel, stride = _call_param(m, "kernel_size"), _call_param(m, "stride")
+    return ("avg_pool_backward on impl tests.planted_backward.avg_repeats_by_stride does not conform"
+            in m.text and kernel is not None and (kernel != stride or "padding" in call)
+            and _first_at(m) is not None and "forward windows" in _reads(m) + "no forward window")
+
+
 @dataclass(frozen=True)
 class Scenario:
     module: str
     select: str  # -k
     explains: Callable[[Message], bool]
     what: str  # what the message must show, for the assertion text
+    package: str = "tests.planted"
 
     @property
     def impl(self) -> str:
-        return f"tests.planted.{self.module}"
+        return f"{self.package}.{self.module}"
 
 
 SCENARIOS = {
@@ -337,6 +368,27 @@ SCENARIOS = {
         "test_zero_pad",
         explains_zero_pad_swap,
         "an asymmetric 'resolves to ... before, ... after', the shape sum, first at",
+    ),
+    "max_ties_last": Scenario(
+        "max_ties_last",
+        "test_max_pool_backward",
+        explains_tie_routing,
+        "first at, and the forward windows reading that cell with a tied maximum among their cells",
+        "tests.planted_backward",
+    ),
+    "relu_at_zero_passes": Scenario(
+        "relu_at_zero_passes",
+        "test_relu_backward",
+        explains_relu_at_zero,
+        "'expected 0, got <g>' and 'x[...] = 0' for that element",
+        "tests.planted_backward",
+    ),
+    "avg_repeats_by_stride": Scenario(
+        "avg_repeats_by_stride",
+        "test_avg_pool_backward",
+        explains_repeat_by_stride,
+        "a call where kernel != stride, first at, and the forward windows reading that cell",
+        "tests.planted_backward",
     ),
 }
 
