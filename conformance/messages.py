@@ -198,5 +198,5 @@ def _value_lines(case: Case, verdict: Verdict) -> list[str]:
         lines += [f"             {line}" for line in window[1:]]
     if case.spec.element_story is not None:
         story = case.spec.element_story(case, first)
-        lines += [f"  reads    : {line}" if i == 0 else f"             {line}" for i, line in enumerate(story)]
+        lines += [("  reads    : " if i == 0 else " " * 13) + line for i, line in enumerate(story)]
     return lines
