@@ -93,9 +93,11 @@ def _pads(caps: Capabilities) -> bool:
     return caps.padding != "none"
 
 
-def _explicit_pads(caps: Capabilities) -> bool:
-    # Keras' 'same' never pads a whole window; torch pads at most half the window
-    return caps.padding in ("any", "symmetric") and not caps.pad_limit
+def _window_of_padding(caps: Capabilities) -> bool:
+    # torch pads at most half the window; Keras' 'same' pads a whole window only across a dilated kernel
+    # (x of size 1, kernel 2, dilation 3: taps at -1 and 2)
+    explicit = caps.padding in ("any", "symmetric") and not caps.pad_limit
+    return explicit or (caps.padding == "keras" and caps.dilation)
 
 
 def _same_for_pools(caps: Capabilities) -> bool:
@@ -111,7 +113,7 @@ def _steps(caps: Capabilities) -> bool:
 
 
 NON_FINITE = Interaction("NaN or ±inf in the input", non_finite_input, _always)
-ONLY_PADDING = Interaction("a window of only padding", window_of_only_padding, _explicit_pads)
+ONLY_PADDING = Interaction("a window of only padding", window_of_only_padding, _window_of_padding)
 PADDING_INSIDE = Interaction("padding inside a window", padding_inside_a_window, _pads)
 STRIDE_BEYOND = Interaction("stride > window", stride_beyond_kernel, _steps)
 DILATION_PADDING = Interaction("dilation with padding", dilation_with_padding,
