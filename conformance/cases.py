@@ -33,6 +33,7 @@ class Case:
     norm_type: float | None = None
     output_size: tuple[int, ...] | None = None
     groups: int = 1
+    output_padding: int | tuple[int, ...] | None = None  # conv_transpose
     negative_slope: float | None = None
     weight: np.ndarray | None = None
     bias: np.ndarray | None = None
@@ -64,7 +65,7 @@ class Case:
     @property
     def kernel(self) -> tuple[int, ...]:
         """The window's size per spatial dim: the weight's spatial shape for conv, else kernel_size."""
-        if self.weight is not None and self.spec.family == "conv":
+        if self.weight is not None and self.spec.family in ("conv", "transpose"):
             return tuple(int(k) for k in self.weight.shape[2:])
         if self.kernel_size is None:
             raise TypeError(f"{self.op} has no kernel")
@@ -109,6 +110,13 @@ class Case:
             return reference.resolve_padding(self.padding, self.shape[2:], 1)
         return reference.resolve_padding(
             self.padding, self.shape[2:], self.kernel, self.strides, self.dilations
+        )
+
+    @property
+    def transpose_geometry(self) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+        """A transposed convolution's crop (before, after) and output_padding per dim, resolved."""
+        return reference.shapes.transpose_padding(
+            self.padding, self.shape[2:], self.kernel, self.strides, self.dilations, self.output_padding
         )
 
     @property

@@ -170,6 +170,30 @@ ACTIVATION = (NON_FINITE,)
 RELU = (*ACTIVATION, Interaction("a zero in the input", lambda c: bool((c.x == 0).any()), _always))
 
 
+def _transpose_extra(case: Case) -> bool:
+    return any(e > 0 for e in case.transpose_geometry[1])
+
+
+def _transpose_gaps(case: Case) -> bool:
+    """The stride spreads input cells further apart than the dilated kernel reaches: zeros between."""
+    return any(s > d * (k - 1) + 1 for s, k, d in zip(case.strides, case.kernel, case.dilations))
+
+
+def _transpose_odd_crop(case: Case) -> bool:
+    return isinstance(case.padding, str) and any((b + a) % 2 for b, a in case.transpose_geometry[0])
+
+
+TRANSPOSE = (
+    Interaction("output_padding past the last window", _transpose_extra, _always),
+    Interaction("stride > dilated kernel (gaps)", _transpose_gaps, _always),
+    Interaction("'same' with an odd crop", _transpose_odd_crop,
+                lambda caps: caps.padding in ("any", "keras")),
+    Interaction("groups > 1 with a bias", lambda c: c.groups > 1 and c.bias is not None,
+                lambda caps: caps.groups and caps.bias),
+    NON_FINITE,
+)
+
+
 def hit(interactions: tuple[Interaction, ...], case: Case) -> list[str]:
     """The names of the interactions the case hits."""
     return [i.name for i in interactions if i.hits(case)]

@@ -27,7 +27,7 @@ from .cases import Case
 from .error_inputs import ErrorInput
 from .targets.capabilities import Capabilities
 
-Family = Literal["pool", "adaptive", "global", "pad", "conv", "im2col", "dense", "activation"]
+Family = Literal["pool", "adaptive", "global", "pad", "conv", "transpose", "im2col", "dense", "activation"]
 Accuracy = Literal["exact", "sum", "lp", "ulps", "derivative"]
 
 
@@ -83,6 +83,11 @@ def _adaptive_terms(case: Case) -> int:
 
 def _conv_terms(case: Case) -> int:
     return int(case.w[0].size) + 1
+
+
+def _transpose_terms(case: Case) -> int:
+    """Each output cell sums, per input channel of its group, at most one tap per kernel offset."""
+    return case.w.shape[0] // case.groups * prod(case.kernel) + 1
 
 
 def _dense_terms(case: Case) -> int:
@@ -230,6 +235,19 @@ _TABLE = (
         interactions=ia.CONV,
     ),
     OpSpec(
+        "conv_transpose",
+        "transpose",
+        reference.conv_transpose,
+        ("stride", "padding", "output_padding", "dilation", "groups"),
+        (),
+        cs.transpose_cases,
+        "sum",
+        stories.transpose_shape,
+        terms=_transpose_terms,
+        arrays=("x", "weight", "bias"),
+        interactions=ia.TRANSPOSE,
+    ),
+    OpSpec(
         "im2col",
         "im2col",
         reference.im2col,
@@ -280,6 +298,15 @@ def _conv_backward_terms(case: Case) -> int:
     if case.wrt == "x":  # each output channel of the group, each kernel offset
         return case.grad_output.shape[1] // case.groups * prod(case.kernel)
     return case.shape[0] * prod(case.grad_output.shape[2:])  # weight and bias: every batch item and position
+
+
+def _transpose_backward_terms(case: Case) -> int:
+    assert case.grad_output is not None
+    if case.wrt == "x":  # each output channel of the group, each kernel offset
+        return case.grad_output.shape[1] // case.groups * prod(case.kernel)
+    if case.wrt == "weight":  # every batch item and input cell
+        return case.shape[0] * prod(case.shape[2:])
+    return case.shape[0] * prod(case.grad_output.shape[2:])  # bias: every batch item and output cell
 
 
 def _dense_backward_terms(case: Case) -> int:
@@ -357,6 +384,7 @@ _BACKWARD = (
     _backward("zero_pad", "exact"),
     _backward("im2col", "sum", _cells_per_dim_terms),
     _backward("conv", "sum", _conv_backward_terms, gradients=("x", "weight", "bias")),
+    _backward("conv_transpose", "sum", _transpose_backward_terms, gradients=("x", "weight", "bias")),
     _backward("dense", "sum", _dense_backward_terms, gradients=("x", "weight", "bias")),
     _backward("relu", "exact"),
     _backward("leaky_relu", "ulps", ulps=2),

@@ -215,5 +215,8 @@ TF_FLOAT16_CAPPED = PlatformClass(
     lambda p: tf_routes_float16_to_onednn(p) and "avx512_fp16" not in p.onednn_features)
 ONEDNN_AVX512 = PlatformClass(
     "oneDNN allowed AVX512 (AVX512_CORE or above, no cap below it)", onednn_has("avx512f"))
+ONEDNN_BF16 = PlatformClass(
+    "oneDNN allowed native bfloat16 (AVX512_BF16 or AMX_BF16, no cap below AVX512_CORE_BF16)",
+    onednn_has("avx512_bf16", "amx_bf16"))
 ONEDNN_FP16 = PlatformClass("oneDNN allowed AVX512_FP16 (Sapphire Rapids and later, no cap below it)",
                             onednn_has("avx512_fp16"))

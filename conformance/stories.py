@@ -182,3 +182,19 @@ def input_value(case: Case, index: tuple[int, ...]) -> list[str]:
     """An elementwise gradient depends on its own input cell only."""
     return [f"x{list(index)} = {float(case.x[index]):.9g}, grad_output{list(index)} = "
             f"{float(case.grad_output[index]) if case.grad_output is not None else 0:.9g}"]
+
+
+def transpose_shape(case: Case) -> list[str]:
+    """conv_transpose's crop and output_padding as resolved, and its output-size formula with numbers."""
+    pads, extra = case.transpose_geometry
+    lines = []
+    for i, (n, k, s, d, (pb, pa), e) in enumerate(
+        zip(case.shape[2:], case.kernel, case.strides, case.dilations, pads, extra)
+    ):
+        out = (n - 1) * s - pb - pa + d * (k - 1) + e + 1
+        lines.append(f"dim {i}: (n-1)*s - pb - pa + d*(k-1) + output_padding + 1 = ({n}-1)*{s} - {pb} - {pa} "
+                     f"+ {d}*({k}-1) + {e} + 1 = {out}")
+    if isinstance(case.padding, str):
+        lines.append(f"{case.padding!r} resolves by Keras' rule to crops {list(pads)} and output_padding "
+                     f"{list(extra)}")
+    return lines

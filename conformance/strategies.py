@@ -429,3 +429,52 @@ def backward_cases(draw, name: str, forward: st.SearchStrategy[Case], gradients:
         available = [g for g in gradients if g != "bias" or case.bias is not None]
         wrt = draw(st.sampled_from(available), label="gradient")
     return case.replace(op=name, grad_output=grad, wrt=wrt)
+
+
+@st.composite
+def transpose_cases(draw, caps: Capabilities) -> Case:
+    """conv_transpose cases: ranks 1-3, one group or 2-3, stride 1-3, dilation 1-2, kernel 1-4, padding
+    'valid'/'same' (Keras' rule) or explicit ints/pairs, output_padding None or below max(stride,
+    dilation), bias or none; small sizes."""
+    caps = _restricted(draw, caps)
+    rank = draw(st.sampled_from(caps.ranks), label="rank")
+    n = draw(st.integers(1, 3), label="batch")
+    groups = draw(st.integers(2, 3), label="groups") if caps.groups and _share(draw, 30, "grouped") else 1
+    c_in = groups * draw(st.integers(1, 3), label="C_in per group")
+    c_out = groups * draw(st.integers(1, 3), label="C_out per group")
+    spatial = draw(_sizes(rank, {1: 8, 2: 6, 3: 4}[rank], caps), label="spatial")
+    stride = _stride(draw, caps, rank, 3)
+    dilation = _per_dim(draw, rank, 1, 2, "dilation") if caps.dilation else (1,) * rank
+    kernel = _per_dim(draw, rank, 1, 4, "kernel")
+    if caps.uniform_kernel:
+        kernel = (min(kernel),) * rank
+    forms = ["valid", "same", "same"] if caps.padding in ("any", "keras") else ["valid"]
+    forms += ["int", "ints"] if caps.padding in ("any", "symmetric") else []
+    forms += ["pairs"] if caps.padding == "any" else []
+    form = draw(st.sampled_from(forms), label="padding form")
+    padding: object = form
+    if form == "int":
+        padding = draw(st.integers(0, 3), label="padding")
+    elif form == "ints":
+        padding = _per_dim(draw, rank, 0, 3, "padding")
+    elif form == "pairs":
+        padding = tuple((draw(st.integers(0, 3), label=f"crop before[{i}]"),
+                         draw(st.integers(0, 3), label=f"crop after[{i}]")) for i in range(rank))
+    output_padding = None
+    if _share(draw, 40, "output_padding"):
+        # Keras allows output_padding < stride; torch < max(stride, dilation)
+        output_padding = tuple(draw(st.integers(0, max(s, d) - 1), label=f"output_padding[{i}]")
+                               for i, (s, d) in enumerate(zip(stride, dilation)))
+    x = draw(input_arrays((n, c_in, *spatial), caps.dtypes), label="x")
+    w_kind = draw(st.sampled_from(WEIGHT_KINDS), label="weight kind")
+    weight = make_values(w_kind, draw(st.integers(0, 2**16), label="weight seed"),
+                         (c_in, c_out // groups, *kernel), x.dtype.name)
+    bias = None
+    if caps.bias and draw(st.booleans(), label="bias"):
+        bias = make_values(w_kind, draw(st.integers(0, 2**16), label="bias seed"), (c_out,), x.dtype.name)
+    case = Case("conv_transpose", x, weight=weight, bias=bias, stride=stride, padding=padding,
+                output_padding=output_padding, groups=groups, layout=draw(st.sampled_from(caps.layouts),
+                                                                          label="layout"),
+                dilation=dilation if max(dilation) > 1 else 1)
+    assume(_valid(case))
+    return case

@@ -3,4 +3,4 @@ The tests (test_conv, test_im2col) are generated from the op table."""
 
 from .check import conformance_tests
 
-globals().update(conformance_tests("conv", "im2col"))
+globals().update(conformance_tests("conv", "transpose", "im2col"))

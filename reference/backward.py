@@ -18,6 +18,7 @@ integer input).
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -359,11 +360,12 @@ def tanh_backward(grad_output, input):
 
 def conv_transpose_backward(grad_output, input, weight, bias=None, stride=1, padding=0, output_padding=None,
                             dilation=1, groups=1):
-    """For y = conv_transpose(x, w, b), with g_full = g zero-padded by the crop (pb, pa) back to the full
-    length and per-group cols = im2col(g_full, kernel, stride, dilation):
-        grad_x[n, c, i] = sum_{o in group(c)} sum_j w[c, o', j] * g_full[n, o, i*s + j*d]
-        grad_w[c, o', j] = sum_{n, i} x[n, c, i] * g_full[n, o, i*s + j*d]
-        grad_b[o] = sum over n and positions of g[n, o]   (None when bias is None)"""
+    """For y = conv_transpose(x, w, b), where input cell i's tap j lands on output cell q = i*s + j*d - pb
+    (kept when 0 <= q < out; cropped cells and output_padding take no part):
+        grad_x[n, c, i] = sum_{o in group(c)} sum_j w[c, o', j] * g[n, o, q(i, j)]
+        grad_w[c, o', j] = sum_{n, i} x[n, c, i] * g[n, o, q(i, j)]
+        grad_b[o] = sum over n and positions of g[n, o]   (None when bias is None)
+    Only kept taps enter the sums: a cropped cell has no gradient to give, so an inf in x meets no zero."""
     op = "conv_transpose_backward"
     x = as_input(input, op)
     w = np.asarray(weight)
@@ -374,23 +376,33 @@ def conv_transpose_backward(grad_output, input, weight, bias=None, stride=1, pad
     s = int_tuple(stride, rank, "stride", op)
     d = int_tuple(dilation, rank, "dilation", op)
     pads, _ = transpose_padding(padding, x.shape[2:], kernel, s, d, output_padding, op)
-    g_full = np.pad(g, [(0, 0), (0, 0), *pads])
     n, c_in = x.shape[:2]
     c_out = g.shape[1]
-    cols = im2col(g_full, kernel, s, 0, d)  # (N, C_out*K, L'), L' >= prod(n): extra windows past the input
-    length = int(np.prod(x.shape[2:]))
-    spatial_cols = cols.reshape(n, c_out * int(np.prod(kernel)), *_cols_out(g_full.shape[2:], kernel, s, d))
-    inside = (Ellipsis, *(slice(0, size) for size in x.shape[2:]))
-    cols = spatial_cols[inside].reshape(n, groups, (c_out // groups) * int(np.prod(kernel)), length)
-    wg = w.astype(np.float64).reshape(groups, c_in // groups, (c_out // groups) * int(np.prod(kernel)))
-    xg = x.astype(np.float64).reshape(n, groups, c_in // groups, length)
-    grad_x = np.einsum("gck,ngkl->ngcl", wg, cols).reshape(x.shape)
-    grad_w = np.einsum("ngcl,ngkl->gck", xg, cols).reshape(w.shape)
+    xg = x.astype(np.float64).reshape(n, groups, c_in // groups, *x.shape[2:])
+    gg = g.reshape(n, groups, c_out // groups, *g.shape[2:])
+    wg = w.astype(np.float64).reshape(groups, c_in // groups, c_out // groups, *kernel)
+    grad_x = np.zeros(xg.shape)
+    grad_w = np.zeros(wg.shape)
+    for offset in itertools.product(*(range(k) for k in kernel)):
+        inputs, outputs = [], []
+        for j, si, di, (pb, _), size, out in zip(offset, s, d, pads, x.shape[2:], g.shape[2:]):
+            lo = max(0, -(-(pb - j * di) // si))  # the first input cell whose tap j lands at q >= 0
+            hi = min(size, (out - 1 + pb - j * di) // si + 1) if out - 1 + pb - j * di >= 0 else 0
+            hi = max(hi, lo)
+            inputs.append(slice(lo, hi))
+            first = lo * si + j * di - pb
+            outputs.append(slice(first, first + (hi - lo - 1) * si + 1, si) if hi > lo else slice(0, 0))
+        x_at: tuple[Any, ...] = (Ellipsis, *inputs)
+        g_at: tuple[Any, ...] = (Ellipsis, *outputs)
+        w_at: tuple[Any, ...] = (slice(None), slice(None), slice(None), *offset)
+        xs, gs = xg[x_at], gg[g_at]
+        if xs.size == 0 or gs.size == 0:
+            continue
+        flat_x = xs.reshape(n, groups, c_in // groups, -1)
+        flat_g = gs.reshape(n, groups, c_out // groups, -1)
+        grad_w[w_at] += np.einsum("ngcl,ngol->gco", flat_x, flat_g)
+        grad_x[x_at] += np.einsum("gco,ngol->ngcl", wg[w_at], flat_g).reshape(xs.shape)
     grad_b = None if bias is None else g.sum(axis=(0, *range(2, g.ndim)))
-    return (_result(grad_x, x), grad_w.astype(result_float_dtype(w.dtype), copy=False),
+    return (_result(grad_x.reshape(x.shape), x), grad_w.reshape(w.shape).astype(result_float_dtype(w.dtype),
+                                                                                 copy=False),
             None if grad_b is None else grad_b.astype(result_float_dtype(np.asarray(bias).dtype), copy=False))
-
-
-def _cols_out(spatial, kernel, stride, dilation) -> tuple[int, ...]:
-    return tuple((size - di * (k - 1) - 1) // si + 1
-                 for size, k, si, di in zip(spatial, kernel, stride, dilation))

@@ -10,8 +10,8 @@ import reference
 
 from ..cases import Case
 from ..divergences import Divergence, from_rule, register, windows_any
-from ..platform import ONEDNN_AVX512, ONEDNN_FP16
-from .shared import BF16_LEAK, SUM_OVERFLOW, bf16_leak_example, conv_out_shape
+from ..platform import ONEDNN_AVX512, ONEDNN_BF16, ONEDNN_FP16
+from .shared import BF16_LEAK, SUM_OVERFLOW, bf16, bf16_leak_example, conv_out_shape
 
 LP_POOL_SOURCE = "https://github.com/pytorch/pytorch/blob/v2.13.0/torch/nn/functional.py (lp_pool1d/2d/3d)"
 
@@ -244,5 +244,108 @@ register(
                              stride=(1,), padding=1, dilation=(2,),
                              grad_output=np.array([[[4.0], [-3.0]]], np.float32)),
         link=KERNEL_SOURCE,
+    )
+)
+
+
+# --- conv_transpose -------------------------------------------------------------------------------------
+
+
+def _transpose_nonfinite_reach(case: Case) -> np.ndarray:
+    """Outputs (all channels) a non-finite input lands on, widened by one stride each way along the last
+    spatial dim."""
+    bad = (~np.isfinite(case.x.astype(np.float64))).any(axis=1, keepdims=True).astype(np.float64)
+    pads, extra = case.transpose_geometry
+    lands = reference.conv_transpose(bad, np.ones((1, 1, *case.kernel)), None, case.strides, pads, extra,
+                                     case.dilations) > 0
+    step = case.strides[-1]
+    widened = lands.copy()
+    for shift in range(1, step + 1):
+        widened[..., shift:] |= lands[..., :-shift]
+        widened[..., :-shift] |= lands[..., shift:]
+    return np.broadcast_to(widened, (case.shape[0], case.w.shape[1] * case.groups, *lands.shape[2:])).copy()
+
+
+register(
+    Divergence(
+        id="torch-onednn-bf16-conv-transpose-nonfinite-leak",
+        target="torch",
+        requires={"torch": ">=2.13"},
+        op="conv_transpose",
+        applies=lambda case: case.dtype == "bfloat16" and not np.isfinite(case.x.astype(np.float64)).all(),
+        when="bfloat16 input holding inf or NaN",
+        spec="an output is non-finite only where a non-finite input lands on it (times a nonzero weight)",
+        behaviour="oneDNN's native bfloat16 deconvolution also turns outputs a stride away NaN (measured: "
+        "x (2, 1, 3) = [0.5, -0.5, nan], kernel (1,), stride 2, output_padding 1 gives NaN at output 2 as "
+        "well as 4; batch 1 does not); the affected set depends on the kernel oneDNN picks, so outputs "
+        "within "
+        "one stride of a landing are left unchecked. At DNNL_MAX_CPU_ISA=AVX512_CORE or AVX2 it computes the "
+        "spec; AMX is unmeasured",
+        predict=lambda case, spec: spec,
+        unpredictable=_transpose_nonfinite_reach,
+        example=lambda: Case("conv_transpose", bf16(np.array([0.5, -0.5, np.nan] * 2).reshape(2, 1, 3)),
+                             weight=bf16(np.array([[[0.5]]])), stride=(2,), output_padding=(1,)),
+        platforms=ONEDNN_BF16,
+    )
+)
+
+
+def _grad_weight_over_uncropped(case: Case, spec: np.ndarray) -> np.ndarray:
+    """grad_weight summed over the whole uncropped output, the cropped cells' cotangent taken as 0: a
+    non-finite x meets that 0 and gives NaN."""
+    assert case.grad_output is not None
+    pads, _ = case.transpose_geometry
+    g = np.pad(case.grad_output.astype(np.float64), [(0, 0), (0, 0), *pads])
+    x = case.x.astype(np.float64)
+    n, c_in = x.shape[:2]
+    groups, c_out = case.groups, g.shape[1]
+    xg = x.reshape(n, groups, c_in // groups, -1)
+    grad = np.zeros((groups, c_in // groups, c_out // groups, *case.kernel))
+    with np.errstate(invalid="ignore"):
+        for offset in np.ndindex(*case.kernel):
+            taps: tuple = (Ellipsis, *(slice(j * d, j * d + (m - 1) * s + 1, s) for j, d, m, s in
+                                       zip(offset, case.dilations, x.shape[2:], case.strides)))
+            gs = g[taps].reshape(n, groups, c_out // groups, -1)
+            at: tuple = (slice(None), slice(None), slice(None), *offset)
+            grad[at] = np.einsum("ngcl,ngol->gco", xg, gs)
+    return grad.reshape(case.w.shape)
+
+
+def _where_the_crop_matters(case: Case) -> np.ndarray:
+    """grad_weight entries where summing over the uncropped output gives another answer than the spec."""
+    from ..cases import reference_output
+
+    spec = reference_output(case)
+    full = _grad_weight_over_uncropped(case, spec)
+    with np.errstate(invalid="ignore"):
+        return ~((full == spec) | (np.isnan(full) & np.isnan(spec)))
+
+
+def _cropped_nonfinite(case: Case) -> bool:
+    pads, _ = case.transpose_geometry
+    return (case.wrt == "weight" and any(b or a for b, a in pads)
+            and not np.isfinite(case.x.astype(np.float64)).all())
+
+
+register(
+    Divergence(
+        id="torch-conv-transpose-grad-weight-cropped-nonfinite",
+        target="torch",
+        requires={"torch": ">=1.0"},
+        op="conv_transpose_backward",
+        applies=_cropped_nonfinite,
+        when="grad_weight, with a crop (padding) and inf or NaN in x",
+        spec="only kept output cells take part: a cropped cell has no gradient to give, so grad_weight sums "
+        "x * g over the taps that land inside the output",
+        behaviour="some of its kernels sum over the uncropped output with zeros for the cropped cells, so "
+        "inf or NaN in x times those zeros makes grad_weight NaN at kernel offsets whose taps reach the "
+        "crop. Which kernel runs depends on dtype and batch (measured, x (N, 1, 2) with NaN at 0, kernel 3, "
+        "padding 1: float32 N=1 NaN, N=2 the spec; float64 and float16 NaN; bfloat16 N=1 the spec, N=2 "
+        "NaN), so those entries are left unchecked; elsewhere grad_weight is the spec's",
+        predict=lambda case, spec: spec,
+        unpredictable=_where_the_crop_matters,
+        example=lambda: Case("conv_transpose_backward", np.array([[[np.nan]]], np.float32),
+                             weight=np.ones((1, 1, 3), np.float32), padding="same",
+                             grad_output=np.ones((1, 1, 1), np.float32), wrt="weight"),
     )
 )

@@ -91,6 +91,21 @@ def conv(x, weight, bias=None, *, rank, stride, padding, dilation, groups):
     )
 
 
+def conv_transpose(x, weight, bias=None, *, rank, stride, padding, output_padding, dilation, groups):
+    b = None if bias is None else to_torch(bias)
+    return functional(
+        f"conv_transpose{rank}d",
+        x,
+        to_torch(weight),
+        b,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
+    )
+
+
 def im2col(x, *, kernel_size, dilation, padding, stride):
     return functional("unfold", x, kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride)
 
@@ -236,6 +251,29 @@ def _conv_error_call(case: Case, rank: int) -> Call:
             "dilation": _one(case.dilation, rank),
             "groups": case.groups,
         },
+        case.array_names(),
+    )
+
+
+def _transpose_supports(case: Case) -> str | None:
+    """torch crops symmetrically (one padding per dim), and output_padding < max(stride, dilation)."""
+    pads, extra = case.transpose_geometry
+    if any(b != a for b, a in pads):
+        return f"torch's conv_transpose crops symmetrically; {case.padding!r} resolves to crops {pads}"
+    for e, s, d in zip(extra, case.strides, case.dilations):
+        if e >= max(s, d):
+            return f"torch requires output_padding < max(stride, dilation); {case.padding!r} needs {extra}"
+    return None
+
+
+def _transpose_call(case: Case) -> Call:
+    pads, extra = case.transpose_geometry
+    return Call(
+        conv_transpose,
+        {"rank": case.rank, "stride": _one(case.strides, case.rank),
+         "padding": _one(tuple(b for b, _ in pads), case.rank),
+         "output_padding": _one(extra, case.rank), "dilation": _one(case.dilations, case.rank),
+         "groups": case.groups},
         case.array_names(),
     )
 
@@ -399,6 +437,8 @@ ADAPTERS = {
         lambda case: _conv_padding(case)[1],
         _conv_error_call,
     ),
+    # padding: torch's symmetric crop; 'valid'/'same' go in as the crop and output_padding Keras' rule gives
+    "conv_transpose": Adapter(Capabilities(dtypes=_POOL_DTYPES), _transpose_call, _transpose_supports),
     "im2col": Adapter(
         Capabilities(dtypes=_POOL_DTYPES, ranks=(2,), padding="symmetric", causal=False, ceil_mode=False),
         _im2col_call,
