@@ -15,6 +15,7 @@ from ..platform import (
     TF_ONEDNN_AMX,
     TF_ONEDNN_AVX512,
     TF_ONEDNN_AVX512_NO_BF16,
+    TF_ONEDNN_BF16,
     TF_ONEDNN_BF16_NO_AMX,
     current,
     onednn_bf16_native,
@@ -25,6 +26,7 @@ from ..targets import _distribution_version
 from ..targets.keras_target import conv_layer, keras_conv_padding, keras_release
 from .shared import (
     BF16_LEAK,
+    BF16_TRANSPOSE_LEAK,
     FLOAT64_AS_FLOAT32,
     SUM_OVERFLOW,
     TF_BF16_LEAK,
@@ -300,8 +302,11 @@ register(
 def _bias_lands_on_last_axis(case: Case) -> bool:
     if case.layout != "channels_first" or case.bias is None:
         return False
-    c_out = case.w.shape[0]
-    return c_out > 1 and conv_out_shape(case)[-1] == c_out and np.unique(case.bias).size > 1
+    if case.op == "conv_transpose":
+        c_out, last = case.w.shape[1] * case.groups, reference_output(case).shape[-1]
+    else:
+        c_out, last = case.w.shape[0], conv_out_shape(case)[-1]
+    return c_out > 1 and last == c_out and np.unique(case.bias).size > 1
 
 
 def keras_bias_on_last_axis(case: Case, spec: np.ndarray) -> np.ndarray:
@@ -393,7 +398,7 @@ register(
         id="keras-conv-bias-on-last-axis",
         target="keras",
         requires={"keras": ">=3.7", "tensorflow": ">=2.12"},
-        op="conv",
+        op=("conv", "conv_transpose"),  # Conv*D and Conv*DTranspose add their bias the same way
         applies=_bias_lands_on_last_axis,
         when="channels_first, with a bias, when the output's last spatial size equals C_out > 1",
         spec="bias[o] is added to every element of output channel o",
@@ -942,5 +947,60 @@ register(
         raises=r"(?s)could not create a (primitive )?descriptor",
         example=lambda: Case("max_pool", np.array([[[1.0, 2.0, 3.0, 4.0]]], np.float16), kernel_size=(2,)),
         platforms=TF_FLOAT16_CAPPED,
+    )
+)
+
+
+def _same_output_padding_shrinks(case: Case) -> bool:
+    """'same' with an explicit output_padding whose length L = (n-1)*s + k_eff - 2*(k_eff//2) + op is one
+    TF's SAME convolution does not map back to n (ceil(L/s) != n)."""
+    if case.padding != "same" or case.output_padding is None:
+        return False
+    extra = case.output_padding
+    if not isinstance(extra, tuple):
+        extra = (extra,) * case.rank
+    for n, k, s, d, op in zip(case.shape[2:], case.kernel, case.strides, case.dilations, extra):
+        k_eff = d * (k - 1) + 1
+        length = (n - 1) * s + k_eff - 2 * (k_eff // 2) + op
+        if -(-length // s) != n:
+            return True
+    return False
+
+
+register(
+    Divergence(
+        id="keras-tf-conv-transpose-same-output-padding-rejected",
+        target="keras",
+        requires={"keras": ">=3.15", "tensorflow": ">=2.21"},
+        op="conv_transpose",
+        applies=_same_output_padding_shrinks,
+        when="Conv*DTranspose with padding='same' and an output_padding that makes Keras' output length L = "
+        "(n-1)*s + k_eff - 2*(k_eff//2) + output_padding one that a SAME convolution does not map back to n "
+        "(ceil(L/s) != n; e.g. stride 1, kernel 2, n 2, output_padding 0: L = 1)",
+        spec="the layer's output length is Keras' own formula, the crop and output_padding follow, and it "
+        "computes (compute_output_shape agrees)",
+        behaviour="TF's backprop-input kernel rejects the output shape: AbortedError 'could not create a "
+        "primitive descriptor' (oneDNN: float32, bfloat16) or InvalidArgumentError (Eigen: float16, "
+        "float64), while compute_output_shape reports the length",
+        predict=spec_output,
+        raises=r"(?s)(AbortedError|InvalidArgumentError)",
+        example=lambda: Case("conv_transpose", np.ones((1, 1, 2), np.float32), weight=np.ones((1, 1, 2),
+                             np.float32), padding="same", output_padding=(0,), layout="channels_last"),
+    )
+)
+
+
+register(
+    from_rule(
+        BF16_TRANSPOSE_LEAK,
+        id="tf-onednn-bf16-conv-transpose-nonfinite-leak",
+        target="keras",
+        requires={"keras": ">=3.15", "tensorflow": ">=2.21"},
+        example=lambda: Case("conv_transpose",
+                             bf16(np.array([0.5, -0.5, np.nan, 0.4, -2.1, np.nan]).reshape(1, 1, 1, 2, 3)),
+                             weight=bf16(np.array([0.5]).reshape(1, 1, 1, 1, 1)), padding="valid",
+                             layout="channels_last"),
+        # measured uncapped on AVX512_BF16 (Zen 5); AMX and the capped levels are unmeasured
+        platforms=TF_ONEDNN_BF16,
     )
 )

@@ -117,6 +117,37 @@ def bf16_leak(reach: Callable[[Case], int], within: str) -> Rule:
 
 
 BF16_LEAK = bf16_leak(lambda case: 1, "within one cell of a non-finite input")
+
+
+def transpose_nonfinite_reach(case: Case) -> np.ndarray:
+    """Outputs (all channels) a non-finite input lands on, widened by one stride each way along the last
+    spatial dim."""
+    bad = (~np.isfinite(case.x.astype(np.float64))).any(axis=1, keepdims=True).astype(np.float64)
+    pads, extra = case.transpose_geometry
+    lands = reference.conv_transpose(bad, np.ones((1, 1, *case.kernel)), None, case.strides, pads, extra,
+                                     case.dilations) > 0
+    step = case.strides[-1]
+    widened = lands.copy()
+    for shift in range(1, step + 1):
+        widened[..., shift:] |= lands[..., :-shift]
+        widened[..., :-shift] |= lands[..., shift:]
+    return np.broadcast_to(widened, (case.shape[0], case.w.shape[1] * case.groups, *lands.shape[2:])).copy()
+
+
+# oneDNN's native bfloat16 deconvolution, shared by torch and TF
+BF16_TRANSPOSE_LEAK = Rule(
+    op="conv_transpose",
+    applies=bf16_nonfinite,
+    when="bfloat16 input holding inf or NaN",
+    spec="an output is non-finite only where a non-finite input lands on it (times a nonzero weight)",
+    behaviour="oneDNN's native bfloat16 deconvolution also turns outputs up to a stride away NaN "
+    "(measured, torch: x (2, 1, 3) = [0.5, -0.5, nan], kernel (1,), stride 2, output_padding 1 gives NaN "
+    "at output 2 as well as 4, batch 1 does not; TF: Conv3DTranspose kernel 1, x (1, 1, 1, 2, 3) with NaN "
+    "at the last cell of each row turns the cell before it NaN); the affected set depends on the kernel "
+    "oneDNN picks, so outputs within one stride of a landing are left unchecked",
+    predict=spec_output,
+    unpredictable=transpose_nonfinite_reach,
+)
 # TF (Keras' TF backend) runs a dilated conv through space-to-batch: one cell of a dilated phase is d cells
 # of the input (measured: Conv2D bf16, kernel 1x1, dilation (1, 2), NaN at x[..., 2] turns output 0 NaN)
 TF_BF16_LEAK = bf16_leak(

@@ -80,6 +80,13 @@ def conv(x, weight, bias=None, *, name, layout, **config):
     return run_layer(layer(name, **config), x, layout, [kernel] if bias is None else [kernel, bias])
 
 
+def conv_transpose(x, weight, bias=None, *, rank, layout, **config):
+    """Conv{r}DTranspose; weight is (C_in, C_out, *k), Keras' kernel (*k, C_out, C_in)."""
+    kernel = np.transpose(weight, (*range(2, weight.ndim), 1, 0))
+    weights = [kernel] if bias is None else [kernel, bias]
+    return run_layer(layer(f"Conv{rank}DTranspose", **config), x, layout, weights)
+
+
 def dense(x, weight, bias=None, **config):
     weights = [weight.T] if bias is None else [weight.T, bias]  # the kernel is (in_features, out_features)
     return run_layer(layer("Dense", weight.shape[0], **config), x, None, weights)
@@ -118,6 +125,10 @@ LAYER = {
     "zero_pad": "ZeroPadding{r}D",
 }
 _BACKEND_PACKAGES = {"tensorflow": ("tensorflow", "tensorflow-cpu"), "torch": ("torch",), "jax": ("jax",)}
+
+
+def _tuple(value: Any, rank: int) -> tuple[int, ...]:
+    return (value,) * rank if isinstance(value, int) else tuple(value)
 
 
 def keras_padding(case: Case) -> str | None:
@@ -242,6 +253,13 @@ class KerasTarget(Target):
                 self._conv_call,
                 self._conv_supports,
                 self._conv_error_call,
+            ),
+            # 'valid'/'same' by Keras' rule, no groups, strides > 1 not with dilation_rate > 1
+            "conv_transpose": Adapter(
+                Capabilities(dtypes=_DTYPES, layouts=_LAYOUTS, padding="keras", ceil_mode=False, groups=False,
+                             dilation_with_stride=False),
+                self._transpose_call,
+                self._transpose_supports,
             ),
             "dense": Adapter(plain, self._dense_call, self._supports),
             "relu": Adapter(plain, self._activation_call(relu), self._supports),
@@ -458,6 +476,43 @@ class KerasTarget(Target):
             dtype=case.dtype,
         )
         return Call(conv, {"name": layer, "layout": case.layout, **config}, case.array_names(), _OUTPUTS)
+
+    def _transpose_supports(self, case: Case) -> str | None:
+        reason = self._supports(case)
+        if reason:
+            return reason
+        if case.padding not in ("valid", "same"):
+            return f"Keras Conv{case.rank}DTranspose pads only as 'valid' or 'same'; got {case.padding!r}"
+        if case.groups != 1:
+            return f"Keras Conv{case.rank}DTranspose has no groups; got groups={case.groups}"
+        if max(case.strides) > 1 and max(case.dilations) > 1:
+            return (f"Keras Conv{case.rank}DTranspose rejects strides > 1 with dilation_rate > 1; got "
+                    f"strides {case.strides}, dilation_rate {case.dilations}")
+        extra = case.output_padding
+        if extra is not None and any(e >= s for e, s in zip(_tuple(extra, case.rank), case.strides)):
+            return f"Keras requires output_padding < strides; got {extra} with strides {case.strides}"
+        if (self.backend == "tensorflow" and case.dtype in ("float16", "float64")
+                and (case.layout == "channels_first" or max(case.dilations) > 1)):
+            return ("TF's CPU Conv2D/3D backprop-input kernel for float16/float64 takes channels_last only "
+                    "and no dilation (InvalidArgumentError: 'only supports NHWC', 'do not yet support dilation "
+                    "rates larger than 1')")
+        return None
+
+    def _transpose_call(self, case: Case) -> Call:
+        extra = case.output_padding
+        config: dict[str, Any] = {
+            "filters": case.w.shape[1],
+            "kernel_size": case.kernel,
+            "strides": case.strides,
+            "padding": case.padding,
+            "output_padding": None if extra is None else _tuple(extra, case.rank),
+            "dilation_rate": case.dilations,
+            "use_bias": case.bias is not None,
+            "data_format": case.layout,
+            "dtype": case.dtype,
+        }
+        return Call(conv_transpose, {"rank": case.rank, "layout": case.layout, **config}, case.array_names(),
+                    _OUTPUTS)
 
     def _dense_call(self, case: Case) -> Call:
         return Call(
