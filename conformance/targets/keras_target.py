@@ -494,8 +494,8 @@ class KerasTarget(Target):
         if (self.backend == "tensorflow" and case.dtype in ("float16", "float64")
                 and (case.layout == "channels_first" or max(case.dilations) > 1)):
             return ("TF's CPU Conv2D/3D backprop-input kernel for float16/float64 takes channels_last only "
-                    "and no dilation (InvalidArgumentError: 'only supports NHWC', 'do not yet support dilation "
-                    "rates larger than 1')")
+                    "and no dilation (InvalidArgumentError: 'only supports NHWC', 'do not yet support "
+                    "dilation rates larger than 1')")
         return None
 
     def _transpose_call(self, case: Case) -> Call:
