@@ -186,8 +186,7 @@ def _transpose_odd_crop(case: Case) -> bool:
 TRANSPOSE = (
     Interaction("output_padding past the last window", _transpose_extra, _always),
     Interaction("stride > dilated kernel (gaps)", _transpose_gaps, _always),
-    Interaction("'same' with an odd crop", _transpose_odd_crop,
-                lambda caps: caps.padding in ("any", "keras")),
+    Interaction("'same' with an odd crop", _transpose_odd_crop, lambda caps: caps.odd_same),
     Interaction("groups > 1 with a bias", lambda c: c.groups > 1 and c.bias is not None,
                 lambda caps: caps.groups and caps.bias),
     NON_FINITE,

@@ -438,7 +438,8 @@ ADAPTERS = {
         _conv_error_call,
     ),
     # padding: torch's symmetric crop; 'valid'/'same' go in as the crop and output_padding Keras' rule gives
-    "conv_transpose": Adapter(Capabilities(dtypes=_POOL_DTYPES), _transpose_call, _transpose_supports),
+    "conv_transpose": Adapter(Capabilities(dtypes=_POOL_DTYPES, same_odd_total=False), _transpose_call,
+                              _transpose_supports),
     "im2col": Adapter(
         Capabilities(dtypes=_POOL_DTYPES, ranks=(2,), padding="symmetric", causal=False, ceil_mode=False),
         _im2col_call,
