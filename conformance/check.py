@@ -177,7 +177,8 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
     call = target.call(case)
     if any(d.corrupts_memory for d in found):
         target.run_call(call, case.arrays(), f"{target.worker_name(case)}-corrupted")
-        LEDGER.record(*bucket, "diverged", divergences=tuple(d.id for d in found))
+        LEDGER.record(*bucket, "diverged", divergences=tuple(d.id for d in found),
+                      interactions=tuple(hit(case.spec.interactions, case)))
         return "diverged"
     outcome = target.run_call(call, case.arrays(), target.worker_name(case))
     if outcome.kind == "raised" and outcome.exc_type.endswith("NotImplementedError"):

@@ -94,10 +94,10 @@ def _pads(caps: Capabilities) -> bool:
 
 
 def _window_of_padding(caps: Capabilities) -> bool:
-    # torch pads at most half the window; Keras' 'same' pads a whole window only across a dilated kernel
-    # (x of size 1, kernel 2, dilation 3: taps at -1 and 2)
-    explicit = caps.padding in ("any", "symmetric") and not caps.pad_limit
-    return explicit or (caps.padding == "keras" and caps.dilation)
+    # a pad limit (torch: at most half the window) or Keras' 'same' leave a whole window of padding only
+    # across a dilated kernel (x of size 1, kernel 2, pad 1, dilation 2: taps at -1 and 1)
+    explicit = caps.padding in ("any", "symmetric")
+    return (explicit and (not caps.pad_limit or caps.dilation)) or (caps.padding == "keras" and caps.dilation)
 
 
 def _same_for_pools(caps: Capabilities) -> bool:
