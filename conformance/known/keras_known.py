@@ -10,6 +10,7 @@ from ..cases import Case, reference_output
 from ..divergences import Divergence, from_rule, register, windows_any
 from ..platform import (
     ONEDNN_AVX512,
+    ONEDNN_BF16,
     TF_BF16_CAPPED_BELOW_AVX512,
     TF_FLOAT16_CAPPED,
     TF_ONEDNN_AMX,
@@ -1002,5 +1003,80 @@ register(
                              layout="channels_last"),
         # measured uncapped on AVX512_BF16 (Zen 5); AMX and the capped levels are unmeasured
         platforms=TF_ONEDNN_BF16,
+    )
+)
+
+
+# --- gradients (TF backend) ------------------------------------------------------------------------------
+
+
+def _leaky_grad_slope_differs(case: Case) -> bool:
+    slope = case.negative_slope
+    x = case.x.astype(np.float64)
+    return case.dtype == "float64" and float(np.float32(slope)) != slope and bool((~(x > 0)).any())
+
+
+register(
+    Divergence(
+        id="keras-leaky-relu-backward-float32-slope",
+        target="keras",
+        requires={"keras": ">=3.15", "tensorflow": ">=2.21"},
+        op="leaky_relu_backward",
+        applies=_leaky_grad_slope_differs,
+        when="float64 input with values <= 0 (or NaN), and a slope that float32 cannot hold exactly",
+        spec="grad_x = negative_slope * g where x <= 0, in the input's precision",
+        behaviour="multiplies by the slope rounded to float32, as the forward pass does (LeakyReluGrad's "
+        "alpha is a float32 attr)",
+        predict=lambda case, spec: np.where(case.x.astype(np.float64) > 0, spec,
+                                            np.asarray(case.grad_output, np.float64)
+                                            * float(np.float32(case.negative_slope))),
+        example=lambda: Case("leaky_relu_backward", np.array([[-1.0, 2.0]]), negative_slope=0.2,
+                             grad_output=np.array([[1.0, 1.0]])),
+    )
+)
+
+
+def tf_global_max_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """reduce_max's gradient: g shared equally among the cells equal to the maximum; NaN everywhere in a
+    plane holding NaN (no cell equals a NaN maximum: 0/0)."""
+    assert case.grad_output is not None
+    x = case.x.astype(np.float64)
+    axes = tuple(range(2, x.ndim))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        top = np.max(x, axis=axes, keepdims=True)
+        hits = (x == top).astype(np.float64)
+        share = case.grad_output.astype(np.float64) / hits.sum(axis=axes, keepdims=True)
+        return hits * share
+
+
+register(
+    Divergence(
+        id="keras-global-max-pool-backward-shares-ties",
+        target="keras",
+        requires={"keras": ">=3.15", "tensorflow": ">=2.21"},
+        op="global_max_pool_backward",
+        applies=lambda case: not np.array_equal(tf_global_max_grad(case, np.empty(0)), reference_output(case),
+                                                equal_nan=True),
+        when="a plane's maximum is tied, or the plane holds NaN",
+        spec="the gradient goes to the first maximum (the first NaN, if any)",
+        behaviour="GlobalMaxPooling is reduce_max, whose gradient splits g equally among the tied maxima "
+        "([1, 3, 3] gets [0, g/2, g/2]) and is NaN for every cell of a plane holding NaN",
+        predict=tf_global_max_grad,
+        example=lambda: Case("global_max_pool_backward", np.array([[[1.0, 3.0, 3.0]]], np.float32),
+                             grad_output=np.array([[[4.0]]], np.float32)),
+    )
+)
+
+register(
+    from_rule(
+        BF16_TRANSPOSE_LEAK,
+        id="keras-torch-onednn-bf16-conv-transpose-nonfinite-leak",
+        target="keras",
+        requires={"keras": ">=3.15", "torch": ">=2.13"},
+        example=lambda: Case("conv_transpose", bf16(np.array([0.5, -0.5, np.nan] * 2).reshape(2, 1, 3)),
+                             weight=bf16(np.ones((1, 1, 2))), stride=(2,), padding="valid",
+                             layout="channels_last"),
+        # measured on the torch backend uncapped on AVX512_BF16, as torch's own entry
+        platforms=ONEDNN_BF16,
     )
 )
