@@ -201,9 +201,6 @@ TF_ONEDNN_BF16_NO_AMX = PlatformClass(
 TF_ONEDNN_AMX = PlatformClass(
     "TF with oneDNN on and AMX (AMX_BF16) allowed",
     lambda p: tf_onednn_on(p) and "amx_bf16" in p.onednn_features)
-TF_ONEDNN_BF16 = PlatformClass(
-    "TF with oneDNN on and native bfloat16 (AVX512_BF16 or AMX_BF16) allowed",
-    lambda p: tf_onednn_on(p) and ("avx512_bf16" in p.onednn_features or "amx_bf16" in p.onednn_features))
 TF_ONEDNN_AVX512_NO_BF16 = PlatformClass(
     "TF with oneDNN on, oneDNN allowed AVX512 but not AVX512_BF16 (a CPU without it, or a cap at "
     "AVX512_CORE/AVX512_CORE_VNNI)",
