@@ -14,6 +14,7 @@ point group `conformance.targets` (see README, "Adding a target").
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import importlib.metadata
 import importlib.util
@@ -27,7 +28,7 @@ from ..platform import ONEDNN_LEVELS, Platform, allowed_by_cap, fingerprint
 from .capabilities import Capabilities
 from .source import call_source, standalone_source
 
-__all__ = ["Adapter", "Call", "Capabilities", "NotExpressible", "Target", "all_targets"]
+__all__ = ["Adapter", "Call", "Capabilities", "NotExpressible", "Target", "all_targets", "backward_adapter"]
 
 
 class NotExpressible(Exception):
@@ -67,6 +68,23 @@ class Adapter:
     call: Callable[[Case], Call]
     supports: Callable[[Case], str | None] = _always
     error_call: Callable[[Case, int], Call] | None = None
+
+
+def backward_adapter(
+    forward: Adapter, backward: Callable[..., Any], outputs: tuple[str, ...] = ("actual",)
+) -> Adapter:
+    """The backward pass of a forward adapter: the forward's capabilities (floating inputs only: there are
+    no gradients of integers) and limits, and a call of `backward(x, grad_output, weight, bias, *,
+    forward, wrt, **the forward call's params)`, an adapter function that differentiates the forward
+    adapter function named `forward`."""
+
+    def call(case: Case) -> Call:
+        fwd = forward.call(case.forward_case())
+        return Call(backward, {"forward": fwd.fn.__name__, "wrt": case.wrt, **fwd.params},
+                    (*fwd.arrays, "grad_output"), outputs)
+
+    floats = dataclasses.replace(forward.capabilities, int_ranks=())
+    return Adapter(floats, call, lambda case: forward.supports(case.forward_case()))
 
 
 @dataclass

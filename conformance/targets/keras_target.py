@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..cases import Case
-from . import Adapter, Call, Capabilities, NotExpressible, Target, _distribution_version
+from . import Adapter, Call, Capabilities, NotExpressible, Target, backward_adapter, _distribution_version
 
 # --- adapters: run in the worker ----------------------------------------------------------------------
 
@@ -257,18 +257,6 @@ def conv_layer(case: Case, release: tuple[int, ...], backend: str) -> str:
     return f"{'DepthwiseConv' if depthwise else 'Conv'}{case.rank}D"
 
 
-def _backward_adapter(forward: Adapter) -> Adapter:
-    """The backward pass of a forward adapter: its capabilities and limits, its call with the cotangent."""
-
-    def call(case: Case) -> Call:
-        fwd = forward.call(case.forward_case())
-        return Call(backward, {"forward": fwd.fn.__name__, "wrt": case.wrt, **fwd.params},
-                    (*fwd.arrays, "grad_output"), _OUTPUTS)
-
-    floats = dataclasses.replace(forward.capabilities, int_ranks=())  # gradients of floating inputs only
-    return Adapter(floats, call, lambda case: forward.supports(case.forward_case()))
-
-
 class KerasTarget(Target):
     def __init__(self) -> None:
         self.backend = os.environ.get("KERAS_BACKEND", "tensorflow")
@@ -341,7 +329,8 @@ class KerasTarget(Target):
         # and jax backends differ from the spec in ways not yet recorded: float64 gradients in float32,
         # torch's relu at NaN, reduce_max at NaN)
         if self.backend == "tensorflow":
-            adapters.update({f"{op}_backward": _backward_adapter(adapters[op]) for op in BACKWARD_CHECKED})
+            adapters.update({f"{op}_backward": backward_adapter(adapters[op], backward, _OUTPUTS)
+                             for op in BACKWARD_CHECKED})
         return adapters
 
     def lacks(self, op: str) -> str:

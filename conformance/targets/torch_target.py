@@ -6,13 +6,12 @@ module translates a case into their parameters and needs no torch.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import numpy as np
 
 from ..cases import Case
-from . import Adapter, Call, Capabilities, NotExpressible, Target
+from . import Adapter, Call, Capabilities, NotExpressible, Target, backward_adapter
 
 # --- adapters: run in the worker ----------------------------------------------------------------------
 
@@ -364,19 +363,6 @@ def _elementwise(fn: Any, *params: str) -> Adapter:
     )
 
 
-def _backward_adapter(forward: Adapter) -> Adapter:
-    """The backward pass of a forward adapter: its capabilities and limits, its call with the cotangent."""
-
-    def call(case: Case) -> Call:
-        fwd = forward.call(case.forward_case())
-        return Call(backward, {"forward": fwd.fn.__name__, "wrt": case.wrt, **fwd.params},
-                    (*fwd.arrays, "grad_output"))
-
-    # gradients exist for floating inputs only
-    floats = dataclasses.replace(forward.capabilities, int_ranks=())
-    return Adapter(floats, call, lambda case: forward.supports(case.forward_case()))
-
-
 ADAPTERS = {
     # max_pool1d has no integer kernel (NotImplementedError for 'Long'); 2-D and 3-D have
     "max_pool": Adapter(
@@ -453,8 +439,8 @@ ADAPTERS = {
 }
 # every forward op's gradient through autograd (lp_pool's has no conformance test yet: its bound near a
 # zero norm is not derived)
-ADAPTERS.update({f"{op}_backward": _backward_adapter(adapter) for op, adapter in list(ADAPTERS.items())
-                 if op != "lp_pool"})
+ADAPTERS.update({f"{op}_backward": backward_adapter(adapter, backward)
+                 for op, adapter in list(ADAPTERS.items()) if op != "lp_pool"})
 
 
 def padding_window_landings(case: Case) -> tuple[np.ndarray, np.ndarray]:
