@@ -81,9 +81,13 @@ def _top_up_interactions(target: Target, op: str, run_seed: int, departures: lis
     assert caps is not None
     wanted = max(1, -(-MIN_HITS * settings().max_examples // 200))
     for interaction in OPS[op].interactions:
-        short = wanted - LEDGER.interaction_totals().get((target.label, op), Counter())[interaction.name]
-        if interaction.needs(caps) and short > 0:
-            _check_focused(target, op, interaction, short, run_seed, departures)
+        # a few rounds: hypothesis may stop short of max_examples when the filter rejects many draws, or
+        # repeat a case it already ran
+        for attempt in range(3):
+            short = wanted - LEDGER.interaction_totals().get((target.label, op), Counter())[interaction.name]
+            if not interaction.needs(caps) or short <= 0:
+                break
+            _check_focused(target, op, interaction, short, run_seed + attempt, departures)
 
 
 def _check_focused(target: Target, op: str, interaction: Interaction, examples: int, run_seed: int,
