@@ -65,6 +65,20 @@ def col2im(cols, input_shape, kernel_size, stride=1, padding=0, dilation=1):
     return padded[inner].astype(result_float_dtype(cols.dtype), copy=False)
 
 
+def _input_and_weight(input, weight, groups, op: str, layout: str) -> tuple[np.ndarray, np.ndarray]:
+    """The input and weight as arrays, checked: numeric dtypes, a positive int groups, and a weight with
+    the input's ndim (its layout named in the message)."""
+    x = as_input(input, op)
+    w = np.asarray(weight)
+    check_dtype(w, op)
+    if not _is_int(groups) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int; got {groups!r}")
+    if w.ndim != x.ndim:
+        raise ValueError(f"{op}: weight must be {layout} with ndim {x.ndim} to match input {x.shape}; got "
+                         f"weight shape {w.shape}")
+    return x, w
+
+
 def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Cross-correlation, as torch F.conv1d/2d/3d (weight (C_out, C_in/groups, *kernel)):
 
@@ -76,15 +90,8 @@ def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     inputs give float64).
     """
     op = "conv"
-    x = as_input(input, op)
-    w = np.asarray(weight)
-    check_dtype(w, op)
-    if not _is_int(groups) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int; got {groups!r}")
+    x, w = _input_and_weight(input, weight, groups, op, "(C_out, C_in/groups, *kernel)")
     n, c_in = x.shape[:2]
-    if w.ndim != x.ndim:
-        raise ValueError(f"{op}: weight must be (C_out, C_in/groups, *kernel) with ndim {x.ndim} "
-                         f"to match input {x.shape}; got weight shape {w.shape}")
     c_out = w.shape[0]
     if c_in % groups or c_out % groups:
         raise ValueError(f"{op}: C_in and C_out must be divisible by groups; got C_in={c_in}, C_out={c_out}, "
@@ -120,15 +127,8 @@ def conv_transpose(input, weight, bias=None, stride=1, padding=0, output_padding
     gradient for its input. Sums accumulate in float64; a floating input keeps its dtype.
     """
     op = "conv_transpose"
-    x = as_input(input, op)
-    w = np.asarray(weight)
-    check_dtype(w, op)
-    if not _is_int(groups) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int; got {groups!r}")
+    x, w = _input_and_weight(input, weight, groups, op, "(C_in, C_out/groups, *kernel)")
     n, c_in = x.shape[:2]
-    if w.ndim != x.ndim:
-        raise ValueError(f"{op}: weight must be (C_in, C_out/groups, *kernel) with ndim {x.ndim} to match "
-                         f"input {x.shape}; got weight shape {w.shape}")
     if w.shape[0] != c_in or c_in % groups:
         raise ValueError(f"{op}: weight.shape[0] must be C_in = {c_in}, divisible by groups = {groups}; "
                          f"got weight shape {w.shape} for input shape {x.shape}")

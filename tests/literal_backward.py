@@ -19,6 +19,15 @@ def _ix(*parts) -> tuple:
     return parts
 
 
+def _chosen(x, cells):
+    """The cell a max window's gradient goes to: its first NaN, else its first maximum."""
+    nans = [cell for cell in cells if math.isnan(x[cell])]
+    if nans:
+        return nans[0]
+    best = max(x[cell] for cell in cells)
+    return next(cell for cell in cells if x[cell] == best)
+
+
 def _positions(shape):
     return itertools.product(*(range(m) for m in shape))
 
@@ -35,13 +44,7 @@ def max_pool_backward(grad_output, input, kernel_size, stride=None, padding=0, d
                      if inside]
             if not cells:
                 continue
-            nans = [cell for cell in cells if math.isnan(x[cell])]
-            if nans:
-                chosen = nans[0]
-            else:
-                best = max(x[cell] for cell in cells)
-                chosen = next(cell for cell in cells if x[cell] == best)
-            grad[chosen] += g[_ix(n, c, *o)]
+            grad[_chosen(x, cells)] += g[_ix(n, c, *o)]
     return grad
 
 
@@ -145,11 +148,5 @@ def adaptive_max_pool_backward(grad_output, input, output_size):
         for o in _positions(tuple(output_size)):
             ranges = [range(*spans[dim][o[dim]]) for dim in range(len(o))]
             cells = [(n, c, *coord) for coord in itertools.product(*ranges)]
-            nans = [cell for cell in cells if math.isnan(x[cell])]
-            if nans:
-                chosen = nans[0]
-            else:
-                best = max(x[cell] for cell in cells)
-                chosen = next(cell for cell in cells if x[cell] == best)
-            grad[chosen] += g[_ix(n, c, *o)]
+            grad[_chosen(x, cells)] += g[_ix(n, c, *o)]
     return grad

@@ -91,6 +91,11 @@ def nonfinite_reach(case: Case, extra_last: int = 0) -> np.ndarray:
     return np.broadcast_to(hits > 0, (case.shape[0], case.w.shape[0], *conv_out_shape(case))).copy()
 
 
+def infinite_entries(case: Case) -> np.ndarray:
+    """The outputs whose spec is +-inf: where an emulated bfloat16 sum turns an infinity into NaN."""
+    return np.isinf(reference_output(case))
+
+
 def bf16_nonfinite(case: Case) -> bool:
     return case.dtype == "bfloat16" and not np.isfinite(case.x.astype(np.float64)).all()
 

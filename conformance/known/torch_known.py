@@ -11,7 +11,15 @@ import reference
 from ..cases import Case
 from ..divergences import Divergence, from_rule, register, windows_any
 from ..platform import ONEDNN_AVX512, ONEDNN_BF16, ONEDNN_FP16
-from .shared import BF16_LEAK, BF16_TRANSPOSE_LEAK, SUM_OVERFLOW, bf16, bf16_leak_example, conv_out_shape
+from .shared import (
+    BF16_LEAK,
+    BF16_TRANSPOSE_LEAK,
+    SUM_OVERFLOW,
+    bf16,
+    bf16_leak_example,
+    conv_out_shape,
+    infinite_entries,
+)
 
 LP_POOL_SOURCE = "https://github.com/pytorch/pytorch/blob/v2.13.0/torch/nn/functional.py (lp_pool1d/2d/3d)"
 
@@ -326,12 +334,6 @@ register(
 )
 
 
-def _infinite_spec(case: Case) -> np.ndarray:
-    from ..cases import reference_output
-
-    return np.isinf(reference_output(case))
-
-
 register(
     Divergence(
         id="torch-onednn-bf16-conv-transpose-grad-weight-inf-to-nan",
@@ -346,7 +348,7 @@ register(
         "kernel (1, 2), cotangent ones: entry 3 is NaN, float32 gives -inf; with 3 channels it is -inf); "
         "the entries depend on the kernel oneDNN picks, so infinite entries are left unchecked",
         predict=lambda case, spec: spec,
-        unpredictable=_infinite_spec,
+        unpredictable=infinite_entries,
         example=lambda: Case(
             "conv_transpose_backward",
             bf16(np.array([0.5, -0.5, np.nan, -np.inf, -2.1, 1.4, 5.2, np.nan, -2.8,
