@@ -252,6 +252,7 @@ def build_report(ledger: dict, junit: list[dict] | None = None, *, env: dict | N
         "exit_code": exit_code,
         "tests": _test_summary(junit),
         "ops": ops,
+        "directions": {op: direction(op) for op in ops},
         "targets": list(targets.values()),
         "other_tests": other_tests,
         "spec": spec_clauses(ops),
@@ -385,21 +386,13 @@ def render_markdown(report: dict) -> str:
             ("Rows are ops, columns are targets; each cell gives the status and the examples "
              "run (ok = passed, div = matched a recorded divergence, n/e = not expressible "
              "on the target)."), ""]
-    out.append("| op | " + " | ".join(_md_escape(title_of(t)) for t in targets) + " |")
-    out.append("|---|" + "---|" * len(targets))
-    for op in ops:
-        row = [f"`{op}`"]
-        for t in targets:
-            c = t["ops"].get(op)
-            if c is None:
-                row.append(STATUS_TEXT["not_run"][0] + " not run")
-                continue
-            sym, text, _ = STATUS_TEXT[c["status"]]
-            detail = counts_text(c["counts"], short=True)
-            if c["divergences"]:
-                detail += (" · " if detail else "") + ", ".join(f"`{d}`" for d in c["divergences"])
-            row.append(f"{sym} **{text}**" + (f" ({detail})" if detail else ""))
-        out.append("| " + " | ".join(row) + " |")
+    out += _md_matrix(targets, [op for op in ops if direction(op) == "forward"])
+    backward = [op for op in ops if direction(op) == "backward"]
+    if backward:
+        out += ["", "## Gradient matrix", "",
+                ("The backward passes: `<op>_backward` is the gradient of `<op>` for a drawn cotangent "
+                 "(for conv, dense and conv_transpose, of x, weight or bias); same columns."), ""]
+        out += _md_matrix(targets, backward)
 
     out += _interaction_lines(report)
 
@@ -461,6 +454,30 @@ def render_markdown(report: dict) -> str:
                        + (f" [{t['env']}]" if t.get("env") else "")
                        + (f": {_md_escape(_first_line(t.get('message')))}" if t.get("message") else ""))
     return "\n".join(out).rstrip() + "\n"
+
+
+def direction(op: str) -> str:
+    """'backward' for a gradient op (`<op>_backward`), else 'forward': the report's second axis."""
+    return "backward" if op.endswith("_backward") else "forward"
+
+
+def _md_matrix(targets: list[dict], ops: list[str]) -> list[str]:
+    out = ["| op | " + " | ".join(_md_escape(title_of(t)) for t in targets) + " |",
+           "|---|" + "---|" * len(targets)]
+    for op in ops:
+        row = [f"`{op}`"]
+        for t in targets:
+            c = t["ops"].get(op)
+            if c is None:
+                row.append(STATUS_TEXT["not_run"][0] + " not run")
+                continue
+            sym, text, _ = STATUS_TEXT[c["status"]]
+            detail = counts_text(c["counts"], short=True)
+            if c["divergences"]:
+                detail += (" · " if detail else "") + ", ".join(f"`{d}`" for d in c["divergences"])
+            row.append(f"{sym} **{text}**" + (f" ({detail})" if detail else ""))
+        out.append("| " + " | ".join(row) + " |")
+    return out
 
 
 def interaction_table(report: dict) -> list[tuple[str, str, list[int | None]]]:
@@ -687,7 +704,9 @@ def render_html(report: dict) -> str:
         platform = f'<span class="env platform">{_e(t["platform"])}</span>' if t.get("platform") else ""
         h.append(f"<th>{_e(t['label'])}{env}{sub}{platform}{missing}</th>")
     h.append("</tr></thead><tbody>")
-    for op in ops:
+    for i, op in enumerate(ops):
+        if direction(op) == "backward" and (i == 0 or direction(ops[i - 1]) == "forward"):
+            h.append(f'<tr><th class="op" colspan="{len(targets) + 1}">gradients (backward passes)</th></tr>')
         spec = report["spec"].get(op)
         first = _e(_first_line(spec["doc"])) if spec else ""
         op_link = f'<a href="#spec-{slug(op)}" title="{first}">{_e(op)}</a>' if spec else _e(op)

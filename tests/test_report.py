@@ -270,3 +270,24 @@ def test_report_usage_errors(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
+
+
+def test_forward_and_backward_are_an_axis_of_the_report():
+    """Gradient ops get a direction in the JSON, a matrix of their own in report.md and a row group in the
+    page, after the forward ops."""
+    from conformance.report import render_html, render_markdown
+
+    entry = {"param_class": "1d valid float32", "counts": {"passed": 4}, "divergences": [],
+             "not_expressible_reasons": {}, "failure": None}
+    ledger = {"targets": {TORCH: {"name": "torch", "versions": {"torch": "2.13.0+cpu"}}},
+              "entries": [{"target": TORCH, "op": op, **entry} for op in ("max_pool_backward", "max_pool")],
+              "skipped": []}
+    report = build_report(ledger)
+    assert report["ops"] == ["max_pool", "max_pool_backward"]
+    assert report["directions"] == {"max_pool": "forward", "max_pool_backward": "backward"}
+    md = render_markdown(report)
+    matrix, gradients = md.split("## Matrix")[1].split("## Gradient matrix")
+    assert "| `max_pool` |" in matrix and "max_pool_backward" not in matrix
+    assert "| `max_pool_backward` | ✓ **passed** (4 ok) |" in gradients
+    page = render_html(report)
+    assert page.index("gradients (backward passes)") < page.index('href="#spec-max_pool_backward"')
