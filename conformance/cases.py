@@ -138,10 +138,6 @@ class Case:
         named = {"x": self.x, "weight": self.weight, "bias": self.bias, "grad_output": self.grad_output}
         return {k: v for k, v in named.items() if v is not None}
 
-    @property
-    def is_backward(self) -> bool:
-        return self.spec.forward is not None
-
     def forward_case(self) -> Case:
         """The forward call a backward case differentiates (itself for a forward case)."""
         forward = self.spec.forward
