@@ -192,6 +192,7 @@ def tf_float16_routed(platform: Platform | None) -> bool:
     return platform is not None and tf_routes_float16_to_onednn(platform)
 
 
+TF_ONEDNN_ON = PlatformClass("TF with oneDNN on (TF's default on x86)", tf_onednn_on)
 TF_ONEDNN_AVX512 = PlatformClass(
     "TF with oneDNN on, and oneDNN allowed AVX512 (no cap below AVX512_CORE)",
     lambda p: tf_onednn_on(p) and "avx512f" in p.onednn_features)

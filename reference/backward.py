@@ -82,6 +82,19 @@ def max_pool_backward(grad_output, input, kernel_size, stride=None, padding=0, d
 
 def _max_pool_grad(grad_output, input, kernel_size, stride, padding, dilation, ceil_mode, *, last_nan: bool):
     """max_pool_backward, or (last_nan) with a window's gradient routed to its last NaN (torch's rule)."""
+
+    def first_max(taps):
+        chosen = _first_max(taps, last_nan)
+        return [chosen == i for i in range(len(taps))]
+
+    return max_pool_routed(grad_output, input, kernel_size, stride, padding, dilation, ceil_mode, first_max)
+
+
+def max_pool_routed(grad_output, input, kernel_size, stride, padding, dilation, ceil_mode, route):
+    """The max-pool gradient under a routing rule of one's own, to state how a framework departs from the
+    spec's. route(taps) gets, per tap in row-major window order, (values, real): output-shaped float64
+    arrays of the cells the windows read (NaN on padding) and whether each is an input cell; it returns,
+    per tap, a mask of the windows whose whole gradient that tap receives."""
     op = "max_pool_backward"
     x = as_input(input, op)
     y = max_pool(x, kernel_size, stride, padding, dilation, ceil_mode)
@@ -89,9 +102,10 @@ def _max_pool_grad(grad_output, input, kernel_size, stride, padding, dilation, c
     geo = geometry(x, kernel_size, stride, padding, dilation, ceil_mode, op)
     padded = geo.pad(x.astype(np.float64), np.nan)  # NaN marks padding; `real` tells it from an input NaN
     real = geo.pad(np.ones(x.shape, dtype=bool), False)
-    taps = [(geo.window_view(padded, o), geo.window_view(real, o)) for o in geo.offsets()]
-    chosen = _first_max(taps, last_nan)
-    return _result(_scatter_windows(g, geo, x.shape, lambda o: np.where(chosen == _index(geo, o), g, 0.0)), x)
+    offsets = list(geo.offsets())
+    shares = route([(geo.window_view(padded, o), geo.window_view(real, o)) for o in offsets])
+    share_at = dict(zip(offsets, shares))
+    return _result(_scatter_windows(g, geo, x.shape, lambda o: np.where(share_at[o], g, 0.0)), x)
 
 
 def _index(geo: Geometry, offset: tuple[int, ...]) -> int:

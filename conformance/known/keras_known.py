@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from typing import Any
+
 import numpy as np
 
 import reference
@@ -15,6 +18,7 @@ from ..platform import (
     TF_FLOAT16_CAPPED,
     TF_ONEDNN_AMX,
     TF_ONEDNN_AVX512,
+    TF_ONEDNN_ON,
     TF_ONEDNN_AVX512_NO_BF16,
     TF_ONEDNN_BF16_NO_AMX,
     current,
@@ -32,6 +36,7 @@ from .shared import (
     TF_BF16_LEAK,
     bf16,
     bf16_leak_example,
+    bf16_nonfinite,
     conv_out_shape,
     infinite_entries,
     nonfinite_reach,
@@ -1105,5 +1110,324 @@ register(
                                   -9.31, -0.88, -4.97, -2.92, -2.17, -1.27]).reshape(2, 9)),
             grad_output=bf16(np.array([[0.5, -0.53]])), wrt="weight"),
         platforms=TF_ONEDNN_AVX512_NO_BF16,
+    )
+)
+
+
+def _daz(values: np.ndarray, dtype: str) -> np.ndarray:
+    """Values as TF's CPU threads compare them: denormals-are-zero (ScopedFlushDenormal) for float32,
+    float64 and bfloat16 (a float32 subnormal once widened); float16 compares as a normal float."""
+    if dtype == "float16":
+        return values
+    tiny = float(np.finfo(np.float64).tiny) if dtype == "float64" else 2.0**-126
+    return np.where(np.abs(values) < tiny, 0.0, values)
+
+
+def tf_max_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """TF's CPU max-pool gradients.
+
+    1-D and 2-D (MaxPoolGrad re-finds each window's argmax): the first in-bounds cell is taken, then a
+    later cell replaces it only when strictly greater, subnormals compared as 0. A NaN in the first cell
+    keeps the gradient; a later NaN never gets it; a tie goes to the first, as the spec's.
+    3-D (MaxPool3DGrad): every in-bounds cell within 1e-5 of the forward output, |x - y| < 1e-5 in the
+    input's dtype, gets the window's whole gradient: ties and near-ties all receive it, and no cell does
+    where y is NaN, ±inf or TF's lowest-value floor."""
+    from reference.backward import max_pool_routed
+
+    assert case.grad_output is not None
+    dtype = case.dtype
+
+    def first_then_greater(taps):
+        chosen = np.full(taps[0][0].shape, -1)
+        best = np.full(taps[0][0].shape, np.nan)
+        for i, (value, real) in enumerate(taps):
+            value = _daz(value, dtype)
+            with np.errstate(invalid="ignore"):
+                take = real & ((chosen < 0) | (value > best))
+            chosen, best = np.where(take, i, chosen), np.where(take, value, best)
+        return [chosen == i for i in range(len(taps))]
+
+    def within_1e5_of_output(taps):
+        fmt = case.x.dtype.type
+        y = tf_max_pool(case.forward_case(), spec).astype(fmt).astype(np.float32)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return [real & (np.abs((value.astype(fmt).astype(np.float32) - y).astype(fmt)) < fmt(1e-5))
+                    for value, real in taps]
+
+    route = within_1e5_of_output if case.rank == 3 else first_then_greater
+    return max_pool_routed(case.grad_output.astype(np.float64), case.x.astype(np.float64), case.kernel,
+                           case.strides, case.pads, case.dilations, case.ceil_mode, route)
+
+
+def _max_grad_differs(rank: int):
+    def applies(case: Case) -> bool:
+        if (case.rank == 3) != (rank == 3):
+            return False
+        return not np.array_equal(tf_max_pool_grad(case, reference_output(case.forward_case())),
+                                  reference_output(case), equal_nan=True)
+
+    return applies
+
+
+register(
+    Divergence(
+        id="keras-max-pool-backward-first-cell-scan",
+        target="keras",
+        requires=TF_BACKEND,
+        op="max_pool_backward",
+        applies=_max_grad_differs(2),
+        when="1-D or 2-D: a window holding NaN, or subnormals next to 0 (float32, float64, bfloat16)",
+        spec="a window holding NaN sends its gradient to its first NaN; the first maximum otherwise",
+        behaviour="MaxPoolGrad re-finds the argmax by a scan that starts at the window's first cell and "
+        "moves only to a strictly greater one: [3, NaN] routes to the 3, [NaN, 2] to the NaN; subnormals "
+        "compare as 0, so [0, 1e-40] routes to the 0",
+        predict=tf_max_pool_grad,
+        example=lambda: Case("max_pool_backward", np.array([[[3.0, np.nan, 2.0]]], np.float32),
+                             kernel_size=(2,), stride=(1,), grad_output=np.array([[[1.0, 2.0]]], np.float32)),
+        link="https://github.com/tensorflow/tensorflow/issues/2501",
+    )
+)
+
+register(
+    Divergence(
+        id="keras-max-pool3d-backward-within-1e-5",
+        target="keras",
+        requires=TF_BACKEND,
+        op="max_pool_backward",
+        applies=_max_grad_differs(3),
+        when="3-D: a window with a tie, a cell within 1e-5 of its maximum, a NaN, or an infinite maximum",
+        spec="the whole gradient goes to the first maximum (the first NaN, if any)",
+        behaviour="MaxPool3DGrad gives the window's whole gradient to every cell with |x - y| < 1e-5, y "
+        "the forward output: ties and near-ties each get it ([3, 3.000001] gives g to both), and no cell "
+        "does where y is ±inf (inf - inf is NaN) or the floor of a window of NaN",
+        predict=tf_max_pool_grad,
+        example=lambda: Case("max_pool_backward", np.array([1.0, 3.0, 3.000001, 0.5] * 2, np.float32)
+                             .reshape(1, 1, 2, 2, 2), kernel_size=(2, 2, 2),
+                             grad_output=np.array([4.0], np.float32).reshape(1, 1, 1, 1, 1)),
+        # MaxPool3DGrad's own kernel at every ISA level; with oneDNN off, the forward output it compares
+        # with is Eigen's, which this prediction does not model
+        platforms=TF_ONEDNN_ON,
+    )
+)
+
+
+def _tf_avg_spans(n: int, k: int, s: int, pb: int, n_out: int) -> list[tuple[int, int]]:
+    """Per output position, the (start, size) of the input cells TF's AvgPoolGrad spreads its gradient
+    over (GetBroadcastSize): a window that starts in the padding is cut to k - (pb - i*s) cells, but the
+    overhang check that follows tests start + k, not start + size, so a kernel longer than the input
+    resets that cut to min(n, k) = n."""
+    spans = []
+    for i in range(n_out):
+        start, size = i * s - pb, k
+        if start < 0:
+            start, size = 0, k + start
+        if start + k > n:
+            size = min(n - start, k)
+        spans.append((start, size))
+    return spans
+
+
+def _spec_avg_spans(n: int, k: int, s: int, pb: int, n_out: int) -> list[tuple[int, int]]:
+    return [(max(i * s - pb, 0), min(i * s - pb + k, n) - max(i * s - pb, 0)) for i in range(n_out)]
+
+
+def _eigen_avg_grad(case: Case) -> bool:
+    """TF's own AvgPoolGrad: float64, float16 (unless TF routes it to oneDNN) and, with oneDNN off, all."""
+    platform = current()
+    if platform is not None and not tf_onednn_on(platform):
+        return True
+    return case.dtype == "float64" or (case.dtype == "float16" and not tf_float16_routed(platform))
+
+
+def _tf_avg_spans_differ(case: Case) -> bool:
+    if case.rank == 3 or not _eigen_avg_grad(case):  # 3-D: AvgPool3DGrad, another kernel
+        return False
+    assert case.grad_output is not None
+    args = [(n, k, s, pb, m) for n, k, s, (pb, _), m in
+            zip(case.shape[2:], case.kernel, case.strides, case.pads, case.grad_output.shape[2:])]
+    return any(_tf_avg_spans(*a) != _spec_avg_spans(*a) for a in args)
+
+
+def tf_avg_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """Each window's g / (product of its spans' sizes), spread evenly over those spans."""
+    assert case.grad_output is not None
+    g = case.grad_output.astype(np.float64)
+    per_dim = [_tf_avg_spans(n, k, s, pb, m) for n, k, s, (pb, _), m in
+               zip(case.shape[2:], case.kernel, case.strides, case.pads, g.shape[2:])]
+    grad = np.zeros(case.shape)
+    for position in itertools.product(*(range(m) for m in g.shape[2:])):
+        spans = [per_dim[d][i] for d, i in enumerate(position)]
+        cells: tuple[Any, ...] = (Ellipsis, *(slice(start, start + size) for start, size in spans))
+        at: tuple[Any, ...] = (Ellipsis, *position)
+        widen: tuple[Any, ...] = (Ellipsis, *(None,) * case.rank)
+        grad[cells] += (g[at] / np.prod([size for _, size in spans]))[widen]
+    return grad
+
+
+register(
+    Divergence(
+        id="tf-avg-pool-backward-long-kernel-span",
+        target="keras",
+        requires=TF_BACKEND,
+        op="avg_pool_backward",
+        applies=_tf_avg_spans_differ,
+        when="1-D or 2-D 'same' with a kernel longer than the input, in float64 or float16 (every dtype with "
+        "oneDNN off): a window that starts in the padding",
+        spec="the gradient of a window is divided by, and spread over, the cells the forward pass averaged",
+        behaviour="TF's AvgPoolGrad spreads such a window's gradient over the whole input dimension and "
+        "divides by its length: n = 4, k = 5, 'same' (pads 2, 2): window 0 averaged x[0:3] forward, its "
+        "gradient goes to x[0:4] as g/4",
+        predict=tf_avg_pool_grad,
+        example=lambda: Case("avg_pool_backward", np.array([[[1.0, 2.0, 3.0, 4.0]]]), kernel_size=(5,),
+                             stride=(1,), padding="same", count_include_pad=False, layout="channels_last",
+                             grad_output=np.array([[[12.0, 0.0, 0.0, 0.0]]])),
+    )
+)
+
+
+def _bias_grad_on_last_axis(case: Case) -> bool:
+    return (case.wrt == "bias" and case.layout == "channels_first" and case.bias is not None
+            and case.w.shape[0] > 1 and conv_out_shape(case.forward_case())[-1] == case.w.shape[0])
+
+
+def keras_bias_grad_on_last_axis(case: Case, spec: np.ndarray) -> np.ndarray:
+    """The adjoint of adding bias[j] along the last axis: grad_bias[j] sums g over every other axis."""
+    assert case.grad_output is not None
+    return case.grad_output.astype(np.float64).sum(axis=tuple(range(case.grad_output.ndim - 1)))
+
+
+register(
+    Divergence(
+        id="keras-conv-backward-bias-on-last-axis",
+        target="keras",
+        requires={"keras": ">=3.7", "tensorflow": ">=2.12"},
+        op="conv_backward",
+        applies=_bias_grad_on_last_axis,
+        when="grad_bias, channels_first, when the output's last spatial size equals C_out > 1",
+        spec="grad_bias[o] is the sum of g over output channel o",
+        behaviour="the gradient of the forward pass's misplaced bias (keras-conv-bias-on-last-axis): "
+        "grad_bias[j] sums g over position j of the last spatial axis, every channel",
+        predict=keras_bias_grad_on_last_axis,
+        example=lambda: Case("conv_backward", np.zeros((1, 1, 2), np.float32),
+                             weight=np.zeros((2, 1, 1), np.float32), bias=np.zeros(2, np.float32),
+                             layout="channels_first", wrt="bias",
+                             grad_output=np.array([[[1.0, 2.0], [4.0, 8.0]]], np.float32)),
+        link="https://github.com/keras-team/keras/pull/20386 (introduced the bias_add rewrite)",
+    )
+)
+
+
+def _space_to_batch_extra(case: Case) -> tuple[int, ...]:
+    """Cells TF's space-to-batch adds after the padding so each dilated dim's padded length is a multiple
+    of its dilation (required_space_to_batch_paddings)."""
+    return tuple((d - (n + pb + pa) % d) % d
+                 for n, (pb, pa), d in zip(case.shape[2:], case.pads, case.dilations))
+
+
+def tf_space_to_batch_conv_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """The gradients of the conv TF runs for a dilated call: the padded input grown by the space-to-batch
+    cells, a conv over all of it, and the extra outputs cropped, so their cotangent is 0: an extra output
+    that reads an infinite or NaN cell adds 0 * inf = NaN to the kernel gradient (grad_x alike, for an
+    infinite weight)."""
+    assert case.grad_output is not None
+    extra = _space_to_batch_extra(case)
+    g = np.pad(case.grad_output.astype(np.float64), [(0, 0), (0, 0), *((0, e) for e in extra)])
+    pads = tuple((pb, pa + e) for (pb, pa), e in zip(case.pads, extra))
+    bias = None if case.bias is None else case.bias.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        grads = reference.conv_backward(g, case.x.astype(np.float64), case.w.astype(np.float64), bias,
+                                        stride=case.strides, padding=pads,
+                                        dilation=case.dilations, groups=case.groups)
+    return grads[("x", "weight", "bias").index(case.wrt)]
+
+
+def _space_to_batch_nan(case: Case) -> bool:
+    if max(case.dilations) == 1 or case.wrt == "bias" or not any(_space_to_batch_extra(case)):
+        return False
+    if all(np.isfinite(a.astype(np.float64)).all() for a in (case.x, case.w)):
+        return False
+    spec = reference_output(case)
+    return bool((np.isnan(tf_space_to_batch_conv_grad(case, spec)) != np.isnan(spec)).any())
+
+
+register(
+    Divergence(
+        id="tf-dilated-conv-backward-space-to-batch-nan",
+        target="keras",
+        requires=TF_BACKEND,
+        op="conv_backward",
+        applies=_space_to_batch_nan,
+        when="a dilated conv whose padded length is not a multiple of the dilation, with inf or NaN in x "
+        "(grad_weight) or in the weight (grad_x)",
+        spec="a gradient entry sums only the products the forward pass formed",
+        behaviour="on CPU tf.nn.convolution runs a dilated conv through space_to_batch: the input is padded "
+        "up to a multiple of the dilation, convolved, and the extra outputs cropped; their cotangent is 0, "
+        "and 0 * inf gives NaN in every kernel tap that pairs an extra output with an infinite cell",
+        predict=tf_space_to_batch_conv_grad,
+        # x = [1, inf, 3], k 2, dilation 2: space-to-batch pads to 4 cells; the extra output 1 reads the inf
+        # (g = 0 there), so grad_weight = [NaN, 3] where the spec says [1, 3]
+        example=lambda: Case("conv_backward", np.array([[[1.0, np.inf, 3.0]]], np.float32),
+                             weight=np.ones((1, 1, 2), np.float32), dilation=(2,), padding="valid",
+                             wrt="weight", grad_output=np.array([[[1.0]]], np.float32)),
+    )
+)
+
+
+def _channels_read_nonfinite(case: Case) -> np.ndarray:
+    """Kernel-gradient entries whose input channel holds inf or NaN anywhere."""
+    x = case.x.astype(np.float64)
+    bad = np.asarray((~np.isfinite(x)).any(axis=(0, *range(2, x.ndim))))
+    c_out, c_in_group = case.w.shape[:2]
+    channel = (np.arange(c_out)[:, None] // (c_out // case.groups)) * c_in_group + np.arange(c_in_group)
+    return np.broadcast_to(bad[channel].reshape(c_out, c_in_group, *(1,) * case.rank), case.w.shape).copy()
+
+
+register(
+    Divergence(
+        id="tf-onednn-bf16-conv-backward-weights-nonfinite-leak",
+        target="keras",
+        requires=TF_BACKEND,
+        op="conv_backward",
+        applies=lambda case: case.wrt == "weight" and bf16_nonfinite(case),
+        when="bfloat16 kernel gradient with inf or NaN in x",
+        spec="grad_weight[o, c, t] is non-finite only if a product it sums is",
+        behaviour="oneDNN's bfloat16 backward-weights kernel also turns taps NaN whose products never read "
+        "the non-finite cell, as its forward kernel reads past the window (x (1, 1, 3, 4), one 2x3 window, "
+        "stride (2, 3): a NaN just past the window's last column makes grad_weight[0, 0, 1, 0] NaN); the "
+        "entries depend on the kernel oneDNN picks, so every tap of an input channel holding inf or NaN is "
+        "left unchecked",
+        predict=spec_output,
+        unpredictable=_channels_read_nonfinite,
+        # x (1, 1, 3, 4), one 2x3 window: the NaN just past its last column turns grad_weight[0, 0, 1, 0] NaN
+        example=lambda: Case("conv_backward", bf16(np.array([1, 2, 3, 4, 5, 6, 7, np.nan, 9, 10, 11, 12])
+                                                   .reshape(1, 1, 3, 4)),
+                             weight=bf16(np.ones((1, 1, 2, 3))), stride=(2, 3), padding="valid",
+                             layout="channels_last", wrt="weight", grad_output=bf16(np.ones((1, 1, 1, 1)))),
+        platforms=TF_ONEDNN_AVX512,
+    )
+)
+
+
+register(
+    Divergence(
+        id="tf-eigen-conv3d-backward-weights-nonfinite-spread",
+        target="keras",
+        requires=TF_BACKEND,
+        op="conv_backward",
+        applies=lambda case: (case.wrt == "weight" and case.rank == 3 and case.dtype in ("float16", "float64")
+                              and not np.isfinite(case.x.astype(np.float64)).all()),
+        when="Conv3D kernel gradient in float16 or float64 (TF's Eigen kernel) with inf or NaN in x",
+        spec="grad_weight[o, c, t] is non-finite only if a product it sums is",
+        behaviour="Conv3DBackpropFilter turns nearly every tap of the channel NaN, taps whose products never "
+        "read the non-finite cell included (x = [1, 2, NaN], kernel 2: [NaN, NaN], spec [3, NaN]; x (1, 1, "
+        "3, 4, 4) with one NaN, kernel 3x3x1, stride (4, 2, 3): all 9 taps NaN, spec 0 NaN), as it "
+        "multiplies cells outside the windows by zeros; every tap of an "
+        "input channel holding inf or NaN is left unchecked",
+        predict=spec_output,
+        unpredictable=_channels_read_nonfinite,
+        # x = [1, 2, NaN] along the last dim, kernel 2: tap 0 sums 1 + 2 = 3, but TF gives [NaN, NaN]
+        example=lambda: Case("conv_backward", np.array([1.0, 2.0, np.nan]).reshape(1, 1, 1, 1, 3),
+                             weight=np.ones((1, 1, 1, 1, 2)), padding="valid", layout="channels_last",
+                             wrt="weight", grad_output=np.ones((1, 1, 1, 1, 2))),
     )
 )

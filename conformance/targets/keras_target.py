@@ -180,6 +180,7 @@ LAYER = {
 # depart from the spec on TF in ways not yet recorded (NaN routing that differs by rank, Eigen's float64
 # AvgPoolGrad divisor, dilated grad_weight through space-to-batch, Eigen's unclamped 'same' crop)
 BACKWARD_CHECKED = (
+    "max_pool", "avg_pool", "conv", "conv_transpose",
     "global_max_pool", "global_avg_pool", "zero_pad", "dense", "relu", "leaky_relu", "sigmoid", "tanh"
 )
 _BACKEND_PACKAGES = {"tensorflow": ("tensorflow", "tensorflow-cpu"), "torch": ("torch",), "jax": ("jax",)}
