@@ -65,10 +65,14 @@ def _check_example(divergence: Divergence, target: Target) -> None:
     where = f"{target.label} on {platform.describe()}"
     holds = divergence.in_range(versions) and divergence.on(platform)
     if divergence.corrupts_memory:
-        outcome = target.run_call(target.call(example), example.arrays(), f"{target.id}-corrupted")
         spec = expected_in_dtype(example, reference_output(example))
-        shows = outcome.kind == "crashed" or (outcome.kind == "ok"
-                                              and not compare(example, spec, outcome.values["actual"]).ok)
+        shows = False
+        for _ in range(3):  # corrupted memory need not show on every call
+            outcome = target.run_call(target.call(example), example.arrays(), f"{target.id}-corrupted")
+            shows = outcome.kind == "crashed" or (outcome.kind == "ok"
+                                                  and not compare(example, spec, outcome.values["actual"]).ok)
+            if shows:
+                break
         if holds and not shows:
             pytest.fail(f"divergence {divergence.id} no longer shows on {where}: the example "
                         f"{outcome.describe()} and conforms. {_gone(divergence)}")

@@ -38,9 +38,12 @@ from .shared import (
     bf16_leak_example,
     bf16_nonfinite,
     conv_out_shape,
+    cropped_nonfinite,
+    grad_weight_over_uncropped,
     infinite_entries,
     nonfinite_reach,
     spec_output,
+    where_the_crop_matters,
 )
 
 TF_BACKEND = {"keras": ">=2.12", "tensorflow": ">=2.12"}
@@ -851,12 +854,14 @@ register(
 # and, for float16 routing and AMX, observed on an Intel Xeon with AVX512_FP16 and AMX: issue 10)
 # --------------
 
-_BF16_ONEDNN_OPS = ("conv", "conv_transpose", "max_pool", "avg_pool")
+_BF16_ONEDNN_OPS = ("conv", "conv_transpose", "max_pool", "avg_pool", "conv_backward",
+                    "conv_transpose_backward", "max_pool_backward", "avg_pool_backward")
 
 
 def _bf16_through_onednn(case: Case) -> bool:
     """bfloat16 pooling, and conv except grouped ConvND (TF runs that through XLA) and channels_first Conv3D
-    (measured: computes under the cap)."""
+    (measured: computes under the cap); a gradient as its forward call."""
+    case = case.forward_case()
     if case.dtype != "bfloat16":
         return False
     if case.op != "conv":
@@ -978,7 +983,7 @@ register(
         id="keras-tf-conv-transpose-same-output-padding-rejected",
         target="keras",
         requires={"keras": ">=3.15", "tensorflow": ">=2.21"},
-        op="conv_transpose",
+        op=("conv_transpose", "conv_transpose_backward"),  # the gradient runs the forward call first
         applies=_same_output_padding_shrinks,
         when="Conv*DTranspose with padding='same' and an output_padding that makes Keras' output length L = "
         "(n-1)*s + k_eff - 2*(k_eff//2) + output_padding one that a SAME convolution does not map back to n "
@@ -1286,8 +1291,10 @@ register(
 
 
 def _bias_grad_on_last_axis(case: Case) -> bool:
-    return (case.wrt == "bias" and case.layout == "channels_first" and case.bias is not None
-            and case.w.shape[0] > 1 and conv_out_shape(case.forward_case())[-1] == case.w.shape[0])
+    if case.wrt != "bias" or case.layout != "channels_first" or case.bias is None:
+        return False
+    assert case.grad_output is not None
+    return case.bias.size > 1 and case.grad_output.shape[-1] == case.bias.size
 
 
 def keras_bias_grad_on_last_axis(case: Case, spec: np.ndarray) -> np.ndarray:
@@ -1301,7 +1308,7 @@ register(
         id="keras-conv-backward-bias-on-last-axis",
         target="keras",
         requires={"keras": ">=3.7", "tensorflow": ">=2.12"},
-        op="conv_backward",
+        op=("conv_backward", "conv_transpose_backward"),
         applies=_bias_grad_on_last_axis,
         when="grad_bias, channels_first, when the output's last spatial size equals C_out > 1",
         spec="grad_bias[o] is the sum of g over output channel o",
@@ -1377,6 +1384,8 @@ def _channels_read_nonfinite(case: Case) -> np.ndarray:
     """Kernel-gradient entries whose input channel holds inf or NaN anywhere."""
     x = case.x.astype(np.float64)
     bad = np.asarray((~np.isfinite(x)).any(axis=(0, *range(2, x.ndim))))
+    if case.op == "conv_transpose_backward":  # weight (C_in, C_out/groups, *k)
+        return np.broadcast_to(bad.reshape(-1, *(1,) * (case.w.ndim - 1)), case.w.shape).copy()
     c_out, c_in_group = case.w.shape[:2]
     channel = (np.arange(c_out)[:, None] // (c_out // case.groups)) * c_in_group + np.arange(c_in_group)
     return np.broadcast_to(bad[channel].reshape(c_out, c_in_group, *(1,) * case.rank), case.w.shape).copy()
@@ -1413,21 +1422,169 @@ register(
         id="tf-eigen-conv3d-backward-weights-nonfinite-spread",
         target="keras",
         requires=TF_BACKEND,
-        op="conv_backward",
+        op=("conv_backward", "conv_transpose_backward"),  # the same Conv3DBackpropFilter
         applies=lambda case: (case.wrt == "weight" and case.rank == 3 and case.dtype in ("float16", "float64")
                               and not np.isfinite(case.x.astype(np.float64)).all()),
-        when="Conv3D kernel gradient in float16 or float64 (TF's Eigen kernel) with inf or NaN in x",
+        when="Conv3D or Conv3DTranspose kernel gradient in float16 or float64 (TF's Eigen kernel) with inf "
+        "or NaN in x",
         spec="grad_weight[o, c, t] is non-finite only if a product it sums is",
         behaviour="Conv3DBackpropFilter turns nearly every tap of the channel NaN, taps whose products never "
         "read the non-finite cell included (x = [1, 2, NaN], kernel 2: [NaN, NaN], spec [3, NaN]; x (1, 1, "
         "3, 4, 4) with one NaN, kernel 3x3x1, stride (4, 2, 3): all 9 taps NaN, spec 0 NaN), as it "
-        "multiplies cells outside the windows by zeros; every tap of an "
-        "input channel holding inf or NaN is left unchecked",
+        "multiplies cells outside the windows by zeros, though not always (Conv3DTranspose, x = [NaN], "
+        "kernel 2, 'same': the spec [NaN, 0]); every tap of an input channel holding inf or NaN is left "
+        "unchecked",
         predict=spec_output,
         unpredictable=_channels_read_nonfinite,
         # x = [1, 2, NaN] along the last dim, kernel 2: tap 0 sums 1 + 2 = 3, but TF gives [NaN, NaN]
         example=lambda: Case("conv_backward", np.array([1.0, 2.0, np.nan]).reshape(1, 1, 1, 1, 3),
                              weight=np.ones((1, 1, 1, 1, 2)), padding="valid", layout="channels_last",
                              wrt="weight", grad_output=np.ones((1, 1, 1, 1, 2))),
+    )
+)
+
+
+def _onednn_1x1_strided_gradient(case: Case) -> bool:
+    """A 1x1 (every kernel dim 1) strided conv on TF's oneDNN whose input has cells after the last one a
+    window reads: the gradient's conv reads x for Conv*D, the cotangent for Conv*DTranspose."""
+    if case.dtype not in ("float32", "bfloat16") or any(k != 1 for k in case.kernel):
+        return False
+    platform = current()
+    if platform is not None and not tf_onednn_on(platform):
+        return False
+    assert case.grad_output is not None
+    lengths = case.shape[2:] if case.op == "conv_backward" else case.grad_output.shape[2:]
+    return any(s > 1 and (n - 1) % s != 0 for n, s in zip(lengths, case.strides))
+
+
+register(
+    Divergence(
+        id="tf-onednn-1x1-strided-conv-backward-corrupts-memory",
+        target="keras",
+        requires=TF_BACKEND,
+        op=("conv_backward", "conv_transpose_backward"),
+        applies=_onednn_1x1_strided_gradient,
+        when="the gradient of a float32 or bfloat16 Conv*D (or Conv*DTranspose) with a 1x1 kernel and a "
+        "stride > 1 along a dim whose strided input ends with cells no window reads ((n - 1) % s != 0: x "
+        "for Conv, the cotangent for ConvTranspose)",
+        spec="the gradients compute",
+        behaviour="eager TF computes both Conv2DBackpropInput and Conv2DBackpropFilter, and oneDNN's 1x1 "
+        "strided kernel writes past its buffer: the process aborts ('malloc(): unaligned tcache chunk', "
+        "'corrupted size vs. prev_size'), segfaults or raises AbortedError, now or on a later call; the "
+        "values are right when it survives. x ones (1, 3, 5, 8) bfloat16 channels_last, kernel 1x1, stride "
+        "(1, 2): 4 of 4 fresh processes crashed; (1, 3, 11, 11) float32 with stride 3 ran clean 20 times, so "
+        "the predicate is wider than the crash",
+        predict=spec_output,
+        corrupts_memory=True,
+        example=lambda: Case("conv_backward", bf16(np.ones((1, 3, 5, 8))), weight=bf16(np.ones((1, 3, 1, 1))),
+                             stride=(1, 2), padding="valid", layout="channels_last", wrt="weight",
+                             grad_output=bf16(np.ones((1, 1, 5, 4)))),
+        platforms=TF_ONEDNN_ON,
+    )
+)
+
+
+register(
+    Divergence(
+        id="keras-conv-transpose-grad-weight-cropped-nonfinite",
+        target="keras",
+        requires=TF_BACKEND,
+        op="conv_transpose_backward",
+        applies=lambda case: (case.dtype in ("float16", "float64") and case.rank < 3
+                              and cropped_nonfinite(case)),
+        when="1-D or 2-D float16 or float64 grad_weight (TF's Eigen kernel), with a crop ('same') and inf or "
+        "NaN in x (3-D: tf-eigen-conv3d-backward-weights-nonfinite-spread)",
+        spec="only kept output cells take part: a cropped cell has no gradient to give, so grad_weight sums "
+        "x * g over the taps that land inside the output",
+        behaviour="Conv*DBackpropFilter sums over the uncropped output with zeros for the cropped cells, so "
+        "inf or NaN in x times those zeros makes grad_weight NaN at kernel offsets whose taps reach the crop "
+        "(x = [NaN], kernel 2, 'same' (crop 0 before, 1 after): [NaN, NaN], spec [NaN, 0])",
+        predict=grad_weight_over_uncropped,
+        example=lambda: Case("conv_transpose_backward", np.array([[[np.nan]]]), weight=np.ones((1, 1, 2)),
+                             padding="same", layout="channels_last", grad_output=np.ones((1, 1, 1)),
+                             wrt="weight"),
+    )
+)
+
+def _onednn_transpose_grad_weight_nonfinite(case: Case) -> bool:
+    if case.wrt != "weight" or case.dtype not in ("float32", "bfloat16"):
+        return False
+    return cropped_nonfinite(case) or (max(case.dilations) > 1
+                                       and not np.isfinite(case.x.astype(np.float64)).all())
+
+
+def _onednn_transpose_unchecked(case: Case) -> np.ndarray:
+    """Where the uncropped sum differs from the spec; with dilation, every tap of an input channel
+    holding inf or NaN (weight[c_in, ...])."""
+    mask = where_the_crop_matters(case)
+    if max(case.dilations) > 1:
+        x = case.x.astype(np.float64)
+        bad = np.asarray((~np.isfinite(x)).any(axis=(0, *range(2, x.ndim))))
+        mask |= bad.reshape(-1, *(1,) * (case.w.ndim - 1))
+    return mask
+
+
+register(
+    Divergence(
+        id="keras-onednn-conv-transpose-grad-weight-cropped-nonfinite",
+        target="keras",
+        requires=TF_BACKEND,
+        op="conv_transpose_backward",
+        applies=_onednn_transpose_grad_weight_nonfinite,
+        when="float32 or bfloat16 grad_weight (oneDNN) with inf or NaN in x, and a crop ('same') or a "
+        "dilation",
+        spec="only kept output cells take part: a cropped cell has no gradient to give, so grad_weight sums "
+        "x * g over the taps that land inside the output",
+        behaviour="dilated: every tap of the input channel holding the NaN comes back NaN (x (1, 1, 3, 2) "
+        "ones with NaN at [0, 0, 1, 1], kernel 3x2, dilation (3, 3), 'same': all 12 taps NaN, the spec has "
+        "2); undilated, some kernels sum over the uncropped output with zeros for the cropped cells (NaN "
+        "where a non-finite x meets them), others do not (x = [NaN], kernel 2, 'same' gives the spec "
+        "[NaN, 0]); which runs depends on the shapes, so those entries are left unchecked",
+        predict=spec_output,
+        unpredictable=_onednn_transpose_unchecked,
+        example=lambda: Case("conv_transpose_backward",
+                             np.array([1.0, 1.0, 1.0, np.nan, 1.0, 1.0], np.float32).reshape(1, 1, 3, 2),
+                             weight=np.ones((1, 2, 3, 2), np.float32), dilation=(3, 3), padding="same",
+                             layout="channels_last", grad_output=np.ones((1, 2, 3, 2), np.float32),
+                             wrt="weight"),
+        platforms=TF_ONEDNN_ON,
+    )
+)
+
+
+def _grad_x_as_conv(case: Case) -> Case:
+    """The conv TF runs for a Conv*DTranspose's grad_x: the cotangent convolved with the kernel, 'SAME'."""
+    assert case.grad_output is not None
+    return Case("conv", case.grad_output, weight=case.w, stride=case.strides, padding="same",
+                dilation=case.dilations, layout=case.layout)
+
+
+def _eigen_transpose_grad_x_negative_same(case: Case) -> bool:
+    if case.wrt != "x" or case.padding != "same" or case.rank != 3 or case.layout != "channels_last":
+        return False
+    eigen = case.dtype == "float64" or (case.dtype == "float16" and not tf_float16_routed(current()))
+    return eigen and any(int(t / 2) < 0 for t in _same_totals(_grad_x_as_conv(case)))
+
+
+register(
+    Divergence(
+        id="tf-conv3d-transpose-backward-same-negative-padding",
+        target="keras",
+        requires=TF_BACKEND,
+        op="conv_transpose_backward",
+        applies=_eigen_transpose_grad_x_negative_same,
+        when="grad_x of Conv3DTranspose 'same' in float16/float64 (TF's Eigen Conv3D) where the stride "
+        "exceeds the kernel's extent by 2 or more, so the 'SAME' total over the output, (ceil(L/s)-1)*s + "
+        "d*(k-1) + 1 - L, is -2 or less on some dim",
+        spec="grad_x[i] sums g over the output cells input i landed on",
+        behaviour="grad_x is Conv3D(g, kernel, 'SAME'), and Eigen's Conv3D does not clamp a negative 'SAME' "
+        "total (tf-conv3d-same-negative-padding): every window starts |trunc(total/2)| cells later, so x[i] "
+        "gets the gradient of a cell it never landed on (x (1, 1, 1, 1, 1), kernel 1, stride (1, 1, 3), "
+        "g = [1, 10, 100]: grad_x 10, spec 1)",
+        predict=lambda case, spec: tf_conv3d_negative_same(_grad_x_as_conv(case), spec),
+        example=lambda: Case("conv_transpose_backward", np.array([2.0]).reshape(1, 1, 1, 1, 1),
+                             weight=np.ones((1, 1, 1, 1, 1)), stride=(1, 1, 3), padding="same",
+                             layout="channels_last", grad_output=np.array([1.0, 10.0, 100.0])
+                             .reshape(1, 1, 1, 1, 3)),
     )
 )

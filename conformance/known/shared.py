@@ -201,3 +201,41 @@ FLOAT64_AS_FLOAT32 = Rule(
     computes_in="float32",
     link="keras/src/backend/common/dtypes.py: BIT64_TO_BIT32_DTYPE (float64 -> float32 off TensorFlow)",
 )
+
+
+# --- conv_transpose gradients: kernels that sum over the uncropped output ---------------------------------
+
+
+def grad_weight_over_uncropped(case: Case, spec: np.ndarray) -> np.ndarray:
+    """grad_weight summed over the whole uncropped output, the cropped cells' cotangent taken as 0: a
+    non-finite x meets that 0 and gives NaN."""
+    assert case.grad_output is not None
+    pads, _ = case.transpose_geometry
+    g = np.pad(case.grad_output.astype(np.float64), [(0, 0), (0, 0), *pads])
+    x = case.x.astype(np.float64)
+    n, c_in = x.shape[:2]
+    groups, c_out = case.groups, g.shape[1]
+    xg = x.reshape(n, groups, c_in // groups, -1)
+    grad = np.zeros((groups, c_in // groups, c_out // groups, *case.kernel))
+    with np.errstate(invalid="ignore"):
+        for offset in np.ndindex(*case.kernel):
+            taps: tuple = (Ellipsis, *(slice(j * d, j * d + (m - 1) * s + 1, s) for j, d, m, s in
+                                       zip(offset, case.dilations, x.shape[2:], case.strides)))
+            gs = g[taps].reshape(n, groups, c_out // groups, -1)
+            at: tuple = (slice(None), slice(None), slice(None), *offset)
+            grad[at] = np.einsum("ngcl,ngol->gco", xg, gs)
+    return grad.reshape(case.w.shape)
+
+
+def where_the_crop_matters(case: Case) -> np.ndarray:
+    """grad_weight entries where summing over the uncropped output gives another answer than the spec."""
+    spec = reference_output(case)
+    full = grad_weight_over_uncropped(case, spec)
+    with np.errstate(invalid="ignore"):
+        return ~((full == spec) | (np.isnan(full) & np.isnan(spec)))
+
+
+def cropped_nonfinite(case: Case) -> bool:
+    pads, _ = case.transpose_geometry
+    return (case.wrt == "weight" and any(b or a for b, a in pads)
+            and not np.isfinite(case.x.astype(np.float64)).all())

@@ -18,7 +18,9 @@ from .shared import (
     bf16,
     bf16_leak_example,
     conv_out_shape,
+    cropped_nonfinite,
     infinite_entries,
+    where_the_crop_matters,
 )
 
 LP_POOL_SOURCE = "https://github.com/pytorch/pytorch/blob/v2.13.0/torch/nn/functional.py (lp_pool1d/2d/3d)"
@@ -273,50 +275,13 @@ register(
 )
 
 
-def _grad_weight_over_uncropped(case: Case, spec: np.ndarray) -> np.ndarray:
-    """grad_weight summed over the whole uncropped output, the cropped cells' cotangent taken as 0: a
-    non-finite x meets that 0 and gives NaN."""
-    assert case.grad_output is not None
-    pads, _ = case.transpose_geometry
-    g = np.pad(case.grad_output.astype(np.float64), [(0, 0), (0, 0), *pads])
-    x = case.x.astype(np.float64)
-    n, c_in = x.shape[:2]
-    groups, c_out = case.groups, g.shape[1]
-    xg = x.reshape(n, groups, c_in // groups, -1)
-    grad = np.zeros((groups, c_in // groups, c_out // groups, *case.kernel))
-    with np.errstate(invalid="ignore"):
-        for offset in np.ndindex(*case.kernel):
-            taps: tuple = (Ellipsis, *(slice(j * d, j * d + (m - 1) * s + 1, s) for j, d, m, s in
-                                       zip(offset, case.dilations, x.shape[2:], case.strides)))
-            gs = g[taps].reshape(n, groups, c_out // groups, -1)
-            at: tuple = (slice(None), slice(None), slice(None), *offset)
-            grad[at] = np.einsum("ngcl,ngol->gco", xg, gs)
-    return grad.reshape(case.w.shape)
-
-
-def _where_the_crop_matters(case: Case) -> np.ndarray:
-    """grad_weight entries where summing over the uncropped output gives another answer than the spec."""
-    from ..cases import reference_output
-
-    spec = reference_output(case)
-    full = _grad_weight_over_uncropped(case, spec)
-    with np.errstate(invalid="ignore"):
-        return ~((full == spec) | (np.isnan(full) & np.isnan(spec)))
-
-
-def _cropped_nonfinite(case: Case) -> bool:
-    pads, _ = case.transpose_geometry
-    return (case.wrt == "weight" and any(b or a for b, a in pads)
-            and not np.isfinite(case.x.astype(np.float64)).all())
-
-
 register(
     Divergence(
         id="torch-conv-transpose-grad-weight-cropped-nonfinite",
         target="torch",
         requires={"torch": ">=1.0"},
         op="conv_transpose_backward",
-        applies=_cropped_nonfinite,
+        applies=cropped_nonfinite,
         when="grad_weight, with a crop (padding) and inf or NaN in x",
         spec="only kept output cells take part: a cropped cell has no gradient to give, so grad_weight sums "
         "x * g over the taps that land inside the output",
@@ -326,7 +291,7 @@ register(
         "padding 1: float32 N=1 NaN, N=2 the spec; float64 and float16 NaN; bfloat16 N=1 the spec, N=2 "
         "NaN), so those entries are left unchecked; elsewhere grad_weight is the spec's",
         predict=lambda case, spec: spec,
-        unpredictable=_where_the_crop_matters,
+        unpredictable=where_the_crop_matters,
         example=lambda: Case("conv_transpose_backward", np.array([[[np.nan]]], np.float32),
                              weight=np.ones((1, 1, 3), np.float32), padding="same",
                              grad_output=np.ones((1, 1, 1), np.float32), wrt="weight"),
