@@ -193,6 +193,9 @@ def tf_float16_routed(platform: Platform | None) -> bool:
 
 
 TF_ONEDNN_ON = PlatformClass("TF with oneDNN on (TF's default on x86)", tf_onednn_on)
+TF_ONEDNN_BELOW_AVX512 = PlatformClass(
+    "TF with oneDNN on, and oneDNN without AVX512 (a CPU without it, or a cap below AVX512_CORE)",
+    lambda p: tf_onednn_on(p) and "avx512f" not in p.onednn_features)
 TF_ONEDNN_AVX512 = PlatformClass(
     "TF with oneDNN on, and oneDNN allowed AVX512 (no cap below AVX512_CORE)",
     lambda p: tf_onednn_on(p) and "avx512f" in p.onednn_features)

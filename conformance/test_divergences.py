@@ -67,10 +67,10 @@ def _check_example(divergence: Divergence, target: Target) -> None:
     if divergence.corrupts_memory:
         spec = expected_in_dtype(example, reference_output(example))
         shows = False
-        for _ in range(3):  # corrupted memory need not show on every call
-            outcome = target.run_call(target.call(example), example.arrays(), f"{target.id}-corrupted")
-            shows = outcome.kind == "crashed" or (outcome.kind == "ok"
-                                                  and not compare(example, spec, outcome.values["actual"]).ok)
+        for _ in range(8):  # corrupted memory need not show on every call; each try gets a fresh heap
+            outcome = target.run_fresh(example)
+            shows = outcome.kind in ("crashed", "raised") or (
+                outcome.kind == "ok" and not compare(example, spec, outcome.values["actual"]).ok)
             if shows:
                 break
         if holds and not shows:
