@@ -30,6 +30,8 @@ from ..platform import (
 from ..targets import _distribution_version
 from ..targets.keras_target import conv_layer, keras_conv_padding, keras_release
 from .shared import (
+    TORCH_MAX_LAST_NAN,
+    TORCH_RELU_NAN,
     BF16_LEAK,
     BF16_TRANSPOSE_LEAK,
     FLOAT64_AS_FLOAT32,
@@ -775,7 +777,7 @@ register(
         id="keras-torch-float64-computed-in-float32",
         target="keras",
         requires={"keras": ">=3.0", "torch": ">=2.0"},
-        op=("dense", "global_avg_pool"),
+        op=("dense", "global_avg_pool", "dense_backward", "global_avg_pool_backward"),
         behaviour="Dense (keras.ops.matmul) and GlobalAveragePooling (keras.ops.mean) round float64 inputs "
                   "to "
         "float32 and compute in float32; GlobalAveragePooling casts the result back to float64, Dense "
@@ -1061,14 +1063,17 @@ def tf_global_max_grad(case: Case, spec: np.ndarray) -> np.ndarray:
         return hits * share
 
 
+def _reduce_max_grad_differs(case: Case) -> bool:
+    return not np.array_equal(tf_global_max_grad(case, np.empty(0)), reference_output(case), equal_nan=True)
+
+
 register(
     Divergence(
         id="keras-global-max-pool-backward-shares-ties",
         target="keras",
         requires={"keras": ">=3.15", "tensorflow": ">=2.21"},
         op="global_max_pool_backward",
-        applies=lambda case: not np.array_equal(tf_global_max_grad(case, np.empty(0)), reference_output(case),
-                                                equal_nan=True),
+        applies=_reduce_max_grad_differs,
         when="a plane's maximum is tied, or the plane holds NaN",
         spec="the gradient goes to the first maximum (the first NaN, if any)",
         behaviour="GlobalMaxPooling is reduce_max, whose gradient splits g equally among the tied maxima "
@@ -1604,5 +1609,161 @@ register(
                              weight=np.ones((1, 1, 1, 1, 1)), stride=(1, 1, 3), padding="same",
                              layout="channels_last", grad_output=np.array([1.0, 10.0, 100.0])
                              .reshape(1, 1, 1, 1, 3)),
+    )
+)
+
+
+# --- gradients (torch backend): torch's own kernels under Keras' layers -----------------------------------
+
+KERAS_ON_TORCH = {"keras": ">=3.5", "torch": ">=2.0"}
+
+register(
+    from_rule(
+        TORCH_MAX_LAST_NAN,
+        id="keras-torch-max-pool-backward-last-nan",
+        target="keras",
+        requires=KERAS_ON_TORCH,
+        op="max_pool_backward",
+        example=lambda: Case("max_pool_backward", np.array([[[np.nan, np.nan, 1.0]]], np.float32),
+                             kernel_size=(3,), layout="channels_last",
+                             grad_output=np.array([[[1.0]]], np.float32)),
+    )
+)
+
+register(
+    from_rule(
+        TORCH_RELU_NAN,
+        id="keras-torch-relu-backward-nan-passes-gradient",
+        target="keras",
+        requires=KERAS_ON_TORCH,
+        example=lambda: Case("relu_backward", np.array([[np.nan, -1.0, 2.0]], np.float32),
+                             grad_output=np.array([[3.0, 3.0, 3.0]], np.float32)),
+    )
+)
+
+register(
+    Divergence(
+        id="keras-torch-global-max-pool-backward-shares-ties",
+        target="keras",
+        requires=KERAS_ON_TORCH,
+        op="global_max_pool_backward",
+        applies=_reduce_max_grad_differs,
+        when="a plane's maximum is tied, or the plane holds NaN",
+        spec="the gradient goes to the first maximum (the first NaN, if any)",
+        behaviour="GlobalMaxPooling is torch.amax, whose gradient splits g equally among the cells equal "
+        "to the maximum ([1, 3, 3] gets [0, g/2, g/2]) and is NaN for every cell of a plane holding NaN "
+        "(no cell equals NaN: g/0)",
+        predict=tf_global_max_grad,
+        example=lambda: Case("global_max_pool_backward", np.array([[[1.0, 3.0, 3.0]]], np.float32),
+                             grad_output=np.array([[[4.0]]], np.float32)),
+    )
+)
+
+
+def keras_torch_avg_pool_replicated_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """The adjoint of keras_torch_avg_pool_replicated: each window's g / k over the edge-padded input,
+    every padding cell's share folded back onto the edge cell it copies."""
+    assert case.grad_output is not None
+    x = np.pad(case.x.astype(np.float64), [(0, 0), (0, 0), *case.pads], mode="edge")
+    grad = reference.avg_pool_backward(case.grad_output.astype(np.float64), x, case.kernel, case.strides, 0)
+    for axis, (before, after) in enumerate(case.pads, start=2):
+        grad = np.moveaxis(grad, axis, 0)
+        grad[before] += grad[:before].sum(axis=0)
+        grad[-after - 1] += grad[grad.shape[0] - after:].sum(axis=0)
+        grad = np.moveaxis(grad[before:grad.shape[0] - after], 0, axis)
+    return grad
+
+
+register(
+    Divergence(
+        id="keras-torch-avg-pool-backward-same-replicates-edge",
+        target="keras",
+        requires=KERAS_ON_TORCH,
+        op="avg_pool_backward",
+        applies=_asymmetric_pads,
+        when="AveragePooling 'same' whose padding is uneven on some dim",
+        spec="a window's gradient is divided by its count of input cells and goes to those cells only",
+        behaviour="the gradient of the edge-replicating forward pass (keras-torch-avg-pool-same-replicates-"
+        "edge): g/k per tap, the padding cells' shares added to the edge cells they copy "
+        "(AveragePooling1D(3, strides=2, padding='same') on [1, 2] with g = 1: [1/3, 2/3], spec [1/2, 1/2])",
+        predict=keras_torch_avg_pool_replicated_grad,
+        example=lambda: Case("avg_pool_backward", np.array([[[1.0, 2.0]]], np.float32), kernel_size=(3,),
+                             stride=(2,), padding="same", count_include_pad=False, layout="channels_last",
+                             grad_output=np.array([[[1.0]]], np.float32)),
+        link="keras/src/backend/torch/nn.py: _apply_same_padding (mode='replicate' for pooling)",
+    )
+)
+
+
+def _torch_transpose_grad_weight_noncontiguous(case: Case) -> bool:
+    return (case.wrt == "weight" and case.layout == "channels_last" and case.rank <= 2
+            and case.shape[:2] == (1, 1) and case.w.shape[1] > 1 and max(case.kernel) > 1
+            and int(np.prod(case.shape[2:])) > 1)
+
+
+register(
+    Divergence(
+        id="keras-torch-conv-transpose-grad-weight-not-contiguous",
+        target="keras",
+        requires=KERAS_ON_TORCH,
+        op="conv_transpose_backward",
+        applies=_torch_transpose_grad_weight_noncontiguous,
+        when="the kernel gradient of Conv1DTranspose/Conv2DTranspose, channels_last, a batch of one with one "
+        "input channel, two or more filters, a kernel longer than 1 and an input of more than one cell",
+        spec="the kernel gradient computes",
+        behaviour="torch's conv_transpose backward refuses the weight view Keras hands it: RuntimeError "
+        "'grad_weight needs to be contiguous' (measured over C_in 1-2, C_out 1-3, kernel 1-2, 1-3-D, "
+        "float32/float64: only this combination, never in 3-D; a batch of 2 computes)",
+        predict=spec_output,
+        raises=r"RuntimeError: grad_weight needs to be contiguous",
+        example=lambda: Case("conv_transpose_backward", np.ones((1, 1, 2), np.float32),
+                             weight=np.ones((1, 2, 2), np.float32), padding="valid", layout="channels_last",
+                             grad_output=np.ones((1, 2, 3), np.float32), wrt="weight"),
+    )
+)
+
+register(
+    Divergence(
+        id="keras-torch-conv-transpose-grad-weight-cropped-nonfinite",
+        target="keras",
+        requires=KERAS_ON_TORCH,
+        op="conv_transpose_backward",
+        applies=cropped_nonfinite,
+        when="grad_weight, with a crop ('same') and inf or NaN in x",
+        spec="only kept output cells take part: a cropped cell has no gradient to give, so grad_weight sums "
+        "x * g over the taps that land inside the output",
+        behaviour="torch's kernels, as under the torch target (torch-conv-transpose-grad-weight-cropped-"
+        "nonfinite): some sum over the uncropped output with zeros for the cropped cells, so a non-finite x "
+        "makes grad_weight NaN at kernel offsets whose taps reach the crop (x = [NaN], kernel 2, 'same': "
+        "[NaN, NaN], spec [NaN, 0]); which kernel runs depends on dtype and batch, so those entries are "
+        "left unchecked",
+        predict=spec_output,
+        unpredictable=where_the_crop_matters,
+        example=lambda: Case("conv_transpose_backward", np.array([[[np.nan]]], np.float32),
+                             weight=np.ones((1, 1, 2), np.float32), padding="same", layout="channels_last",
+                             grad_output=np.ones((1, 1, 1), np.float32), wrt="weight"),
+    )
+)
+
+register(
+    Divergence(
+        id="keras-torch-onednn-bf16-conv-backward-weights-nonfinite-leak",
+        target="keras",
+        requires=KERAS_ON_TORCH,
+        op="conv_backward",
+        applies=lambda case: case.wrt == "weight" and bf16_nonfinite(case),
+        when="bfloat16 kernel gradient with inf or NaN in x",
+        spec="grad_weight[o, c, t] is non-finite only if a product it sums is",
+        behaviour="torch's oneDNN bfloat16 backward-weights kernel, as TF's (tf-onednn-bf16-conv-backward-"
+        "weights-nonfinite-leak), turns taps NaN whose products never read the non-finite cell (x (1, 1, "
+        "3, 4), one 2x3 window, stride (2, 3): a NaN just past the window's last column makes grad_weight"
+        "[0, 0, 1, 0] NaN); every tap of an input channel holding inf or NaN is left unchecked",
+        predict=spec_output,
+        unpredictable=_channels_read_nonfinite,
+        example=lambda: Case("conv_backward", bf16(np.array([1, 2, 3, 4, 5, 6, 7, np.nan, 9, 10, 11, 12])
+                                                   .reshape(1, 1, 3, 4)),
+                             weight=bf16(np.ones((1, 1, 2, 3))), stride=(2, 3), padding="valid",
+                             layout="channels_last", wrt="weight", grad_output=bf16(np.ones((1, 1, 1, 1)))),
+        platforms=ONEDNN_BF16,
     )
 )

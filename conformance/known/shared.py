@@ -239,3 +239,51 @@ def cropped_nonfinite(case: Case) -> bool:
     pads, _ = case.transpose_geometry
     return (case.wrt == "weight" and any(b or a for b, a in pads)
             and not np.isfinite(case.x.astype(np.float64)).all())
+
+
+# --- torch's gradient kernels, under the torch target and under Keras on torch --------------------------
+
+
+def torch_max_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """torch's max-pool gradient: ties to the first maximum as the spec, but a window holding NaN routes
+    to its LAST NaN (the CPU kernels keep `(val > maxval) || isnan(val)`)."""
+    from reference import backward as B
+
+    assert case.grad_output is not None
+    g, x = case.grad_output.astype(np.float64), case.x.astype(np.float64)
+    if case.op == "max_pool_backward":
+        return B._max_pool_grad(g, x, case.kernel, case.strides, case.pads, case.dilations, case.ceil_mode,
+                                last_nan=True)
+    if case.op == "adaptive_max_pool_backward":
+        return B._adaptive_max_grad(g, x, case.out_size, last_nan=True)
+    return B._global_max_grad(g, x, last_nan=True)
+
+
+def last_nan_differs(case: Case) -> bool:
+    """Some window holds two or more NaNs (the first and the last NaN differ), so the routing differs."""
+    with np.errstate(invalid="ignore"):
+        if not np.isnan(case.x.astype(np.float64)).any():
+            return False
+        return not np.array_equal(torch_max_grad(case, np.empty(0)), reference_output(case), equal_nan=True)
+
+
+TORCH_MAX_LAST_NAN = Rule(
+    applies=last_nan_differs,
+    when="a window holds two or more NaNs",
+    spec="a window holding NaN sends its gradient to its first NaN in row-major window order",
+    behaviour="sends it to the window's last NaN (the forward kernel updates its arg-max on every NaN: "
+    "`(val > maxval) || isnan(val)`); ties among numbers still go to the first maximum",
+    predict=torch_max_grad,
+    link="https://github.com/pytorch/pytorch/pull/7670",
+)
+
+TORCH_RELU_NAN = Rule(
+    op="relu_backward",
+    applies=lambda case: bool(np.isnan(case.x.astype(np.float64)).any()),
+    when="the input holds NaN",
+    spec="relu passes the gradient where x > 0 only, so a NaN input gets 0 (TF's ReluGrad does the same)",
+    behaviour="passes the gradient at NaN: threshold_backward zeroes where x <= 0, which is false for NaN",
+    predict=lambda case, spec: np.where(np.isnan(case.x.astype(np.float64)),
+                                        np.asarray(case.grad_output, dtype=np.float64), spec),
+    link="https://github.com/apache/mxnet/pull/14262",
+)

@@ -12,6 +12,8 @@ from ..cases import Case
 from ..divergences import Divergence, from_rule, register, windows_any
 from ..platform import ONEDNN_AVX512, ONEDNN_BF16, ONEDNN_FP16
 from .shared import (
+    TORCH_MAX_LAST_NAN,
+    TORCH_RELU_NAN,
     BF16_LEAK,
     BF16_TRANSPOSE_LEAK,
     SUM_OVERFLOW,
@@ -149,70 +151,26 @@ register(from_rule(SUM_OVERFLOW, id="torch-sum-overflow", target="torch", requir
 
 # --- gradients ------------------------------------------------------------------------------------------
 
-MAX_NAN_LINK = "https://github.com/pytorch/pytorch/pull/7670"
-
-
-def _torch_max_grad(case: Case, spec: np.ndarray) -> np.ndarray:
-    """torch's max-pool gradient: ties to the first maximum as the spec, but a window holding NaN routes
-    to its LAST NaN (the CPU kernels keep `(val > maxval) || isnan(val)`)."""
-    from reference import backward as B
-
-    assert case.grad_output is not None
-    g, x = case.grad_output.astype(np.float64), case.x.astype(np.float64)
-    if case.op == "max_pool_backward":
-        return B._max_pool_grad(g, x, case.kernel, case.strides, case.pads, case.dilations, case.ceil_mode,
-                                last_nan=True)
-    if case.op == "adaptive_max_pool_backward":
-        return B._adaptive_max_grad(g, x, case.out_size, last_nan=True)
-    return B._global_max_grad(g, x, last_nan=True)
-
-
-def _last_nan_differs(case: Case) -> bool:
-    """Some window holds two or more NaNs (the first and the last NaN differ), so the routing differs."""
-    from .. import cases
-
-    with np.errstate(invalid="ignore"):
-        if not np.isnan(case.x.astype(np.float64)).any():
-            return False
-        return not np.array_equal(_torch_max_grad(case, np.empty(0)), cases.reference_output(case),
-                                  equal_nan=True)
-
-
 register(
-    Divergence(
+    from_rule(
+        TORCH_MAX_LAST_NAN,
         id="torch-max-pool-backward-last-nan",
         target="torch",
         requires={"torch": ">=1.0"},
         op=("max_pool_backward", "adaptive_max_pool_backward", "global_max_pool_backward"),
-        applies=_last_nan_differs,
-        when="a window holds two or more NaNs",
-        spec="a window holding NaN sends its gradient to its first NaN in row-major window order",
-        behaviour="sends it to the window's last NaN (the forward kernel updates its arg-max on every NaN: "
-        "`(val > maxval) || isnan(val)`); ties among numbers still go to the first maximum",
-        predict=_torch_max_grad,
         example=lambda: Case("max_pool_backward", np.array([[[np.nan, np.nan, 1.0]]]), kernel_size=(3,),
                              grad_output=np.array([[[1.0]]])),
-        link=MAX_NAN_LINK,
     )
 )
 
 register(
-    Divergence(
+    from_rule(
+        TORCH_RELU_NAN,
         id="torch-relu-backward-nan-passes-gradient",
         target="torch",
         requires={"torch": ">=1.0"},
-        op="relu_backward",
-        applies=lambda case: bool(np.isnan(case.x.astype(np.float64)).any()),
-        when="the input holds NaN",
-        spec="relu passes the gradient where x > 0 only, so a NaN input gets 0 (TF's ReluGrad does the "
-        "same)",
-        behaviour="passes the gradient at NaN: threshold_backward zeroes where x <= 0, which is false for "
-        "NaN",
-        predict=lambda case, spec: np.where(np.isnan(case.x.astype(np.float64)),
-                                            np.asarray(case.grad_output, dtype=np.float64), spec),
         example=lambda: Case("relu_backward", np.array([[np.nan, -1.0, 2.0]]),
                              grad_output=np.array([[3.0, 3.0, 3.0]])),
-        link="https://github.com/apache/mxnet/pull/14262",
     )
 )
 

@@ -57,27 +57,71 @@ def run_layer(layer, x, layout, weights=None):
 
 def layer_gradient(layer, x, layout, weights, *, grad_output, wrt, capture=False):
     """(gradient of the layer's output for the cotangent grad_output, with respect to x, its kernel or its
-    bias, None), by tf.GradientTape. With `capture`, the weights the layer would get, unchanged."""
+    bias, None), by the backend's own autodiff: tf.GradientTape, torch.autograd.grad or jax.vjp. With
+    `capture`, the weights the layer would get, unchanged."""
     if capture:
         return weights, None
+    import keras
+
     x_in = np.moveaxis(x, 1, -1) if layout == "channels_last" else x
     g_in = np.moveaxis(grad_output, 1, -1) if layout == "channels_last" else grad_output
     if weights is not None:
         layer.build(x_in.shape)
         layer.set_weights(weights)
-    import tensorflow as tf  # gradients are checked on Keras' TF backend only (KerasTarget._adapters)
-
-    xt = tf.convert_to_tensor(x_in)
-    with tf.GradientTape() as tape:
-        tape.watch(xt)
-        y = layer(xt)
-    source = xt if wrt == "x" else getattr(layer, "kernel" if wrt == "weight" else "bias")
-    source = getattr(source, "value", source)  # a Keras 3 variable wraps a tf.Variable
-    grad = tape.gradient(y, source, output_gradients=tf.cast(tf.convert_to_tensor(g_in), y.dtype))
-    grad = to_numpy(grad)
+    grad = to_numpy(_BACKEND_GRADIENT[keras.backend.backend()](layer, x_in, g_in, wrt))
     if wrt == "x" and layout == "channels_last":
         grad = np.moveaxis(grad, -1, 1)
     return grad, None
+
+
+def _variable(layer, wrt):
+    return getattr(layer, "kernel" if wrt == "weight" else "bias")
+
+
+def tf_gradient(layer, x, g, wrt):
+    import tensorflow as tf
+
+    xt = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = layer(xt)
+    source = xt if wrt == "x" else _variable(layer, wrt)
+    source = getattr(source, "value", source)  # a Keras 3 variable wraps a tf.Variable
+    return tape.gradient(y, source, output_gradients=tf.cast(tf.convert_to_tensor(g), y.dtype))
+
+
+def torch_gradient(layer, x, g, wrt):
+    import keras
+    import torch
+
+    xt = keras.ops.convert_to_tensor(x)
+    xt.requires_grad_(wrt == "x")
+    y = layer(xt)
+    source = xt if wrt == "x" else _variable(layer, wrt).value  # a torch Parameter
+    cotangent = keras.ops.cast(keras.ops.convert_to_tensor(g), y.dtype)
+    return torch.autograd.grad(y, source, grad_outputs=cotangent)[0]
+
+
+def jax_gradient(layer, x, g, wrt):
+    import jax
+    import keras
+
+    trainable = [v.value for v in layer.trainable_variables]
+    frozen = [v.value for v in layer.non_trainable_variables]
+    names = [v.path for v in layer.trainable_variables]
+
+    def forward(xv, tv):
+        return layer.stateless_call(tv, frozen, xv)[0]
+
+    y, vjp = jax.vjp(forward, keras.ops.convert_to_tensor(x), trainable)
+    grad_x, grad_vars = vjp(keras.ops.cast(keras.ops.convert_to_tensor(g), y.dtype))
+    if wrt == "x":
+        return grad_x
+    target = _variable(layer, wrt).path
+    return grad_vars[names.index(target)]
+
+
+_BACKEND_GRADIENT = {"tensorflow": tf_gradient, "torch": torch_gradient, "jax": jax_gradient}
 
 
 def backward(x, grad_output, weight=None, bias=None, *, forward, wrt, **params):
@@ -176,13 +220,6 @@ LAYER = {
     "global_avg_pool": "GlobalAveragePooling{r}D",
     "zero_pad": "ZeroPadding{r}D",
 }
-# the layers whose gradients are checked; MaxPooling, AveragePooling, Conv and ConvTranspose gradients
-# depart from the spec on TF in ways not yet recorded (NaN routing that differs by rank, Eigen's float64
-# AvgPoolGrad divisor, dilated grad_weight through space-to-batch, Eigen's unclamped 'same' crop)
-BACKWARD_CHECKED = (
-    "max_pool", "avg_pool", "conv", "conv_transpose",
-    "global_max_pool", "global_avg_pool", "zero_pad", "dense", "relu", "leaky_relu", "sigmoid", "tanh"
-)
 _BACKEND_PACKAGES = {"tensorflow": ("tensorflow", "tensorflow-cpu"), "torch": ("torch",), "jax": ("jax",)}
 
 
@@ -326,12 +363,9 @@ class KerasTarget(Target):
             "sigmoid": Adapter(plain, self._activation_call(sigmoid), self._supports),
             "tanh": Adapter(plain, self._activation_call(tanh), self._supports),
         }
-        # each layer's gradients through TF's autodiff, as the layer's own forward call builds it (the torch
-        # and jax backends differ from the spec in ways not yet recorded: float64 gradients in float32,
-        # torch's relu at NaN, reduce_max at NaN)
-        if self.backend == "tensorflow":
-            adapters.update({f"{op}_backward": backward_adapter(adapters[op], backward, _OUTPUTS)
-                             for op in BACKWARD_CHECKED})
+        # each layer's gradients through its backend's autodiff, as the layer's own forward call builds it
+        adapters.update({f"{op}_backward": backward_adapter(adapters[op], backward, _OUTPUTS)
+                         for op in list(adapters)})
         return adapters
 
     def lacks(self, op: str) -> str:
