@@ -794,13 +794,13 @@ register(
         id="keras-jax-float64-computed-in-float32",
         target="keras",
         requires={"keras": ">=3.0", "jax": ">=0.10"},
-        op=("global_avg_pool", "tanh"),
+        op=("global_avg_pool", "tanh", "global_avg_pool_backward", "tanh_backward"),
         behaviour="with JAX_ENABLE_X64 set, GlobalAveragePooling (keras.ops.mean) and tanh (keras.ops.tanh) "
                   "still "
         "round float64 inputs to float32 and compute in float32; GlobalAveragePooling casts the result "
         "back to float64, tanh returns float32 (tanh(1/3) gives float32 0.32151276, spec float64 "
         "0.321512737532); Dense, the other pools and activations compute in float64",
-        returns=lambda case: "float32" if case.op == "tanh" else "float64",
+        returns=lambda case: "float32" if case.op == "tanh" else "float64",  # a gradient: x's dtype
         example=lambda: Case("tanh", np.array([[1 / 3, -2.0, 0.0]])),
     )
 )
@@ -1765,5 +1765,112 @@ register(
                              weight=bf16(np.ones((1, 1, 2, 3))), stride=(2, 3), padding="valid",
                              layout="channels_last", wrt="weight", grad_output=bf16(np.ones((1, 1, 1, 1)))),
         platforms=ONEDNN_BF16,
+    )
+)
+
+
+# --- gradients (jax backend): jax.vjp through the layers ---------------------------------------------------
+
+KERAS_ON_JAX = {"keras": ">=3.0", "jax": ">=0.10"}
+
+
+def jax_max_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """XLA's SelectAndScatter with select = (>=), over the -inf-padded input: each window starts at its first
+    tap and moves on to a tap unless the one held is >= it, so any comparison with NaN moves on; a window
+    that ends on a padding tap sends its gradient nowhere."""
+    from reference.backward import max_pool_routed
+
+    assert case.grad_output is not None
+
+    def select_ge(taps):
+        chosen = np.full(taps[0][0].shape, -1)
+        held = np.full(taps[0][0].shape, np.nan)
+        for i, (value, real) in enumerate(taps):
+            value = np.where(real, value, -np.inf)
+            with np.errstate(invalid="ignore"):
+                move = (chosen < 0) | ~(held >= value)
+            chosen, held = np.where(move, i, chosen), np.where(move, value, held)
+        return [(chosen == i) & real for i, (_, real) in enumerate(taps)]
+
+    return max_pool_routed(case.grad_output.astype(np.float64), case.x.astype(np.float64), case.kernel,
+                           case.strides, case.pads, case.dilations, case.ceil_mode, select_ge)
+
+
+def _jax_max_grad_differs(case: Case) -> bool:
+    return not np.array_equal(jax_max_pool_grad(case, np.empty(0)), reference_output(case), equal_nan=True)
+
+
+register(
+    Divergence(
+        id="keras-jax-max-pool-backward-select-ge",
+        target="keras",
+        requires=KERAS_ON_JAX,
+        op="max_pool_backward",
+        applies=_jax_max_grad_differs,
+        when="a window holding NaN, or a -inf maximum next to 'same' padding",
+        spec="a window holding NaN sends its gradient to its first NaN; a window's maximum, -inf included, "
+        "gets it",
+        behaviour="XLA's SelectAndScatter moves on from the held tap unless held >= next, so NaN is "
+        "passed over once a later tap comes ([NaN, 2] routes to the 2, [NaN, NaN, 1] to the 1) and a "
+        "-inf maximum before a -inf padding tap loses its gradient to the padding (measured over 127 "
+        "drawn 1-D and 2-D cases: the prediction matches every one)",
+        predict=jax_max_pool_grad,
+        example=lambda: Case("max_pool_backward", np.array([[[np.nan, np.nan, 1.0]]], np.float32),
+                             kernel_size=(3,), layout="channels_last",
+                             grad_output=np.array([[[1.0]]], np.float32)),
+        link="https://openxla.org/xla/operation_semantics#selectandscatter",
+    )
+)
+
+register(
+    Divergence(
+        id="keras-jax-global-max-pool-backward-shares-ties",
+        target="keras",
+        requires=KERAS_ON_JAX,
+        op="global_max_pool_backward",
+        applies=_reduce_max_grad_differs,
+        when="a plane's maximum is tied, or the plane holds NaN",
+        spec="the gradient goes to the first maximum (the first NaN, if any)",
+        behaviour="GlobalMaxPooling is jnp.max, whose gradient splits g equally among the cells equal to "
+        "the maximum ([1, 3, 3] gets [0, g/2, g/2]) and is NaN for every cell of a plane holding NaN",
+        predict=tf_global_max_grad,
+        example=lambda: Case("global_max_pool_backward", np.array([[[1.0, 3.0, 3.0]]], np.float32),
+                             grad_output=np.array([[[4.0]]], np.float32)),
+    )
+)
+
+register(
+    Divergence(
+        id="keras-jax-leaky-relu-backward-one-at-zero",
+        target="keras",
+        requires=KERAS_ON_JAX,
+        op="leaky_relu_backward",
+        applies=lambda case: bool((case.x.astype(np.float64) == 0).any()),
+        when="the input holds 0 (or -0)",
+        spec="leaky_relu'(0) = negative_slope",
+        behaviour="jax.nn.leaky_relu is where(x >= 0, x, slope * x), so at 0 the gradient passes whole "
+        "(leaky_relu'(0) = 1)",
+        predict=lambda case, spec: np.where(case.x.astype(np.float64) == 0,
+                                            np.asarray(case.grad_output, np.float64), spec),
+        example=lambda: Case("leaky_relu_backward", np.array([[0.0, -1.0, 2.0]], np.float32),
+                             negative_slope=0.2, grad_output=np.array([[3.0, 3.0, 3.0]], np.float32)),
+    )
+)
+
+register(
+    Divergence(
+        id="keras-jax-sigmoid-backward-float16-underflow",
+        target="keras",
+        requires=KERAS_ON_JAX,
+        op="sigmoid_backward",
+        applies=lambda case: case.dtype == "float16" and bool(_float16_exp_overflows(case).any()),
+        when="float16 input below -ln(65504) = -11.09",
+        spec="g * s * (1 - s) with s = sigmoid(x), rounded once to float16 (x = -12: 6.1e-6 g)",
+        behaviour="the gradient is g * y * (1 - y) with the forward pass's y, which is 0 there (keras-jax-"
+        "sigmoid-float16-underflow): 0 (signed as g)",
+        predict=lambda case, spec: np.where(_float16_exp_overflows(case),
+                                            0.0 * np.asarray(case.grad_output, np.float64), spec),
+        example=lambda: Case("sigmoid_backward", np.array([[-12.0, 0.0]], np.float16),
+                             grad_output=np.array([[1.0, 1.0]], np.float16)),
     )
 )

@@ -106,6 +106,8 @@ def jax_gradient(layer, x, g, wrt):
     import jax
     import keras
 
+    if not layer.built:  # a layer without weights is built by its first call, which stateless_call is not
+        layer.build(x.shape)
     trainable = [v.value for v in layer.trainable_variables]
     frozen = [v.value for v in layer.non_trainable_variables]
     names = [v.path for v in layer.trainable_variables]
