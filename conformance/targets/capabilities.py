@@ -64,11 +64,12 @@ class Capabilities:
         if case.ceil_mode and not self.ceil_mode:
             return "ceil_mode=True, and ceil_mode is not declared"
         windowed = case.spec.windowed
+        forward_op = case.spec.forward or case.op  # a backward case is declared as its forward call
         if windowed and any(d != 1 for d in case.dilations) and not self.dilation:
             return f"dilation {case.dilations}, and dilation is not declared"
         if case.divisor_override is not None and rank not in self.divisor_override_ranks:
             return "divisor_override, not declared for this rank"
-        if case.op == "avg_pool" and case.count_include_pad and not self.count_include_pad:
+        if forward_op == "avg_pool" and case.count_include_pad and not self.count_include_pad:
             return "count_include_pad=True, not declared"
         if case.groups > 1 and not self.groups:
             return f"groups={case.groups}, and groups are not declared"
@@ -87,7 +88,7 @@ class Capabilities:
         if case.negative_slope is not None and self.negative_slopes is not None \
                 and case.negative_slope not in self.negative_slopes:
             return f"negative_slope {case.negative_slope} is not among {self.negative_slopes}"
-        if case.op == "conv" and not self.dilation_with_stride and max(case.strides) > 1 \
+        if forward_op == "conv" and not self.dilation_with_stride and max(case.strides) > 1 \
                 and max(case.dilations) > 1:
             return "stride > 1 with dilation > 1, not declared"
         if windowed or case.spec.family == "pad":
@@ -96,7 +97,7 @@ class Capabilities:
 
     def _padding_excludes(self, case: Case) -> str | None:
         form = case.padding
-        named = ("valid", "same", "causal") if case.op == "conv" else ("valid", "same")
+        named = ("valid", "same", "causal") if (case.spec.forward or case.op) == "conv" else ("valid", "same")
         pairs = isinstance(form, tuple) and any(isinstance(p, tuple) for p in form)
         if self.padding == "keras" and form not in named:
             return f"padding {form!r}; only 'valid'/'same' resolutions are declared"
