@@ -50,6 +50,8 @@ from .shared import (
 )
 
 TF_BACKEND = {"keras": ">=2.12", "tensorflow": ">=2.12"}
+# Keras gradients are checked from Keras 3.15 on (keras_target.GRADIENT_FLOOR), the line they were measured on
+TF_GRADIENTS = {"keras": ">=3.15", "tensorflow": ">=2.21"}
 
 
 def _lowest(case: Case) -> float:
@@ -985,7 +987,7 @@ register(
     Divergence(
         id="keras-tf-conv-transpose-same-output-padding-rejected",
         target="keras",
-        requires={"keras": ">=3.15", "tensorflow": ">=2.21"},
+        requires={"keras": ">=3.12", "tensorflow": ">=2.21"},
         op=("conv_transpose", "conv_transpose_backward"),  # the gradient runs the forward call first
         applies=_same_output_padding_shrinks,
         when="Conv*DTranspose with padding='same' and an output_padding that makes Keras' output length L = "
@@ -1009,7 +1011,7 @@ register(
         BF16_TRANSPOSE_LEAK,
         id="tf-onednn-bf16-conv-transpose-nonfinite-leak",
         target="keras",
-        requires={"keras": ">=3.15", "tensorflow": ">=2.21"},
+        requires={"keras": ">=3.12", "tensorflow": ">=2.21"},
         example=lambda: Case("conv_transpose",
                              bf16(np.array([0.5, -0.5, np.nan, 0.4, -2.1, np.nan]).reshape(1, 1, 1, 2, 3)),
                              weight=bf16(np.array([0.5]).reshape(1, 1, 1, 1, 1)), padding="valid",
@@ -1134,17 +1136,33 @@ def _daz(values: np.ndarray, dtype: str) -> np.ndarray:
     return np.where(np.abs(values) < tiny, 0.0, values)
 
 
+def _tf_broadcast_spans(n: int, k: int, s: int, pb: int, n_out: int) -> list[tuple[int, int]]:
+    """Per output position, the (start, size) of the input cells TF's AvgPoolGrad and MaxPool3DGrad send
+    its gradient to (GetBroadcastSize): a window that starts in the padding is cut to k - (pb - i*s)
+    cells, but the overhang check that follows tests start + k, not start + size, so a kernel longer than
+    the input resets that cut to min(n, k) = n."""
+    spans = []
+    for i in range(n_out):
+        start, size = i * s - pb, k
+        if start < 0:
+            start, size = 0, k + start
+        if start + k > n:
+            size = min(n - start, k)
+        spans.append((start, size))
+    return spans
+
+
 def tf_max_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:
     """TF's CPU max-pool gradients.
 
     1-D and 2-D (MaxPoolGrad re-finds each window's argmax): the first in-bounds cell is taken, then a
     later cell replaces it only when strictly greater, subnormals compared as 0. A NaN in the first cell
     keeps the gradient; a later NaN never gets it; a tie goes to the first, as the spec's.
-    3-D (MaxPool3DGrad): every in-bounds cell within 1e-5 of the forward output, |x - y| < 1e-5 in the
-    input's dtype, gets the window's whole gradient: ties and near-ties all receive it, and no cell does
-    where y is NaN, ±inf or TF's lowest-value floor."""
+    3-D (MaxPool3DGrad): see tf_max_pool3d_grad."""
     from reference.backward import max_pool_routed
 
+    if case.rank == 3:
+        return tf_max_pool3d_grad(case, spec)
     assert case.grad_output is not None
     dtype = case.dtype
 
@@ -1158,16 +1176,33 @@ def tf_max_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:
             chosen, best = np.where(take, i, chosen), np.where(take, value, best)
         return [chosen == i for i in range(len(taps))]
 
-    def within_1e5_of_output(taps):
-        fmt = case.x.dtype.type
-        y = tf_max_pool(case.forward_case(), spec).astype(fmt).astype(np.float32)
-        with np.errstate(invalid="ignore", over="ignore"):
-            return [real & (np.abs((value.astype(fmt).astype(np.float32) - y).astype(fmt)) < fmt(1e-5))
-                    for value, real in taps]
-
-    route = within_1e5_of_output if case.rank == 3 else first_then_greater
     return max_pool_routed(case.grad_output.astype(np.float64), case.x.astype(np.float64), case.kernel,
-                           case.strides, case.pads, case.dilations, case.ceil_mode, route)
+                           case.strides, case.pads, case.dilations, case.ceil_mode, first_then_greater)
+
+
+def tf_max_pool3d_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """MaxPool3DGrad: every cell of a window's span within 1e-5 of the forward output, |x - y| < 1e-5 in the
+    input's dtype, gets the window's whole gradient: ties and near-ties all receive it, and no cell does
+    where y is NaN, ±inf or TF's lowest-value floor. A window's cells are GetBroadcastSize's span, as
+    AvgPoolGrad's (_tf_broadcast_spans): with 'same' and a kernel longer than the input, a window that
+    starts in the padding spans the whole dimension, cells past its end included."""
+    assert case.grad_output is not None
+    fmt = case.x.dtype.type
+    y = tf_max_pool(case.forward_case(), spec).astype(fmt).astype(np.float32)
+    x = case.x.astype(fmt).astype(np.float32)
+    g = case.grad_output.astype(np.float64)
+    per_dim = [_tf_broadcast_spans(n, k, s, pb, m) for n, k, s, (pb, _), m in
+               zip(case.shape[2:], case.kernel, case.strides, case.pads, g.shape[2:])]
+    grad = np.zeros(case.shape)
+    widen: tuple[Any, ...] = (Ellipsis, *(None,) * case.rank)
+    for position in itertools.product(*(range(m) for m in g.shape[2:])):
+        spans = [per_dim[d][i] for d, i in enumerate(position)]
+        cells: tuple[Any, ...] = (Ellipsis, *(slice(start, start + size) for start, size in spans))
+        at: tuple[Any, ...] = (Ellipsis, *position)
+        with np.errstate(invalid="ignore", over="ignore"):
+            near = np.abs((x[cells] - y[at][widen]).astype(fmt)) < fmt(1e-5)
+        grad[cells] += np.where(near, g[at][widen], 0.0)
+    return grad
 
 
 def _max_grad_differs(rank: int):
@@ -1184,7 +1219,7 @@ register(
     Divergence(
         id="keras-max-pool-backward-first-cell-scan",
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op="max_pool_backward",
         applies=_max_grad_differs(2),
         when="1-D or 2-D: a window holding NaN, or subnormals next to 0 (float32, float64, bfloat16)",
@@ -1203,39 +1238,27 @@ register(
     Divergence(
         id="keras-max-pool3d-backward-within-1e-5",
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op="max_pool_backward",
         applies=_max_grad_differs(3),
-        when="3-D: a window with a tie, a cell within 1e-5 of its maximum, a NaN, or an infinite maximum",
-        spec="the whole gradient goes to the first maximum (the first NaN, if any)",
+        when="3-D: a window with a tie, a cell within 1e-5 of its maximum, a NaN, or an infinite maximum; "
+        "or 'same' with a kernel longer than the input",
+        spec="the whole gradient goes to the first maximum (the first NaN, if any) of the window",
         behaviour="MaxPool3DGrad gives the window's whole gradient to every cell with |x - y| < 1e-5, y "
         "the forward output: ties and near-ties each get it ([3, 3.000001] gives g to both), and no cell "
-        "does where y is ±inf (inf - inf is NaN) or the floor of a window of NaN",
+        "does where y is ±inf (inf - inf is NaN) or the floor of a window of NaN. Its windows are "
+        "GetBroadcastSize's spans (tf-avg-pool-backward-long-kernel-span): n = 5, k = 6, 'same' (pads 2, "
+        "3): window 0 reads x[0:4] forward but hands its gradient to any cell of x[0:5] equal to its max",
         predict=tf_max_pool_grad,
         example=lambda: Case("max_pool_backward", np.array([1.0, 3.0, 3.000001, 0.5] * 2, np.float32)
                              .reshape(1, 1, 2, 2, 2), kernel_size=(2, 2, 2),
                              grad_output=np.array([4.0], np.float32).reshape(1, 1, 1, 1, 1)),
         # MaxPool3DGrad's own kernel at every ISA level; with oneDNN off, the forward output it compares
-        # with is Eigen's, which this prediction does not model
+        # with is Eigen's, which this prediction does not model (its 'SAME' does not clamp a negative total:
+        # n = 3, k = 1, s = 3 reads x[1], as tf-conv3d-same-negative-padding)
         platforms=TF_ONEDNN_ON,
     )
 )
-
-
-def _tf_avg_spans(n: int, k: int, s: int, pb: int, n_out: int) -> list[tuple[int, int]]:
-    """Per output position, the (start, size) of the input cells TF's AvgPoolGrad spreads its gradient
-    over (GetBroadcastSize): a window that starts in the padding is cut to k - (pb - i*s) cells, but the
-    overhang check that follows tests start + k, not start + size, so a kernel longer than the input
-    resets that cut to min(n, k) = n."""
-    spans = []
-    for i in range(n_out):
-        start, size = i * s - pb, k
-        if start < 0:
-            start, size = 0, k + start
-        if start + k > n:
-            size = min(n - start, k)
-        spans.append((start, size))
-    return spans
 
 
 def _spec_avg_spans(n: int, k: int, s: int, pb: int, n_out: int) -> list[tuple[int, int]]:
@@ -1256,14 +1279,14 @@ def _tf_avg_spans_differ(case: Case) -> bool:
     assert case.grad_output is not None
     args = [(n, k, s, pb, m) for n, k, s, (pb, _), m in
             zip(case.shape[2:], case.kernel, case.strides, case.pads, case.grad_output.shape[2:])]
-    return any(_tf_avg_spans(*a) != _spec_avg_spans(*a) for a in args)
+    return any(_tf_broadcast_spans(*a) != _spec_avg_spans(*a) for a in args)
 
 
 def tf_avg_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:
     """Each window's g / (product of its spans' sizes), spread evenly over those spans."""
     assert case.grad_output is not None
     g = case.grad_output.astype(np.float64)
-    per_dim = [_tf_avg_spans(n, k, s, pb, m) for n, k, s, (pb, _), m in
+    per_dim = [_tf_broadcast_spans(n, k, s, pb, m) for n, k, s, (pb, _), m in
                zip(case.shape[2:], case.kernel, case.strides, case.pads, g.shape[2:])]
     grad = np.zeros(case.shape)
     for position in itertools.product(*(range(m) for m in g.shape[2:])):
@@ -1279,7 +1302,7 @@ register(
     Divergence(
         id="tf-avg-pool-backward-long-kernel-span",
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op="avg_pool_backward",
         applies=_tf_avg_spans_differ,
         when="1-D or 2-D 'same' with a kernel longer than the input, in float64 or float16 (every dtype with "
@@ -1313,7 +1336,7 @@ register(
     Divergence(
         id="keras-conv-backward-bias-on-last-axis",
         target="keras",
-        requires={"keras": ">=3.7", "tensorflow": ">=2.12"},
+        requires=TF_GRADIENTS,
         op=("conv_backward", "conv_transpose_backward"),
         applies=_bias_grad_on_last_axis,
         when="grad_bias, channels_first, when the output's last spatial size equals C_out > 1",
@@ -1367,7 +1390,7 @@ register(
     Divergence(
         id="tf-dilated-conv-backward-space-to-batch-nan",
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op="conv_backward",
         applies=_space_to_batch_nan,
         when="a dilated conv whose padded length is not a multiple of the dilation, with inf or NaN in x "
@@ -1401,7 +1424,7 @@ register(
     Divergence(
         id="tf-onednn-bf16-conv-backward-weights-nonfinite-leak",
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op="conv_backward",
         applies=lambda case: case.wrt == "weight" and bf16_nonfinite(case),
         when="bfloat16 kernel gradient with inf or NaN in x",
@@ -1427,7 +1450,7 @@ register(
     Divergence(
         id="tf-eigen-conv3d-backward-weights-nonfinite-spread",
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op=("conv_backward", "conv_transpose_backward"),  # the same Conv3DBackpropFilter
         applies=lambda case: (case.wrt == "weight" and case.rank == 3 and case.dtype in ("float16", "float64")
                               and not np.isfinite(case.x.astype(np.float64)).all()),
@@ -1479,7 +1502,7 @@ def _onednn_1x1_divergence(id: str, platforms, example: Case) -> Divergence:
     return Divergence(
         id=id,
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op=("conv_backward", "conv_transpose_backward"),
         applies=_onednn_1x1_strided_gradient,
         when="the gradient of a float32 or bfloat16 Conv*D (or Conv*DTranspose) with a 1x1 kernel and a "
@@ -1511,7 +1534,7 @@ register(
     Divergence(
         id="keras-conv-transpose-grad-weight-cropped-nonfinite",
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op="conv_transpose_backward",
         applies=lambda case: (case.dtype in ("float16", "float64") and case.rank < 3
                               and cropped_nonfinite(case)),
@@ -1551,7 +1574,7 @@ register(
     Divergence(
         id="keras-onednn-conv-transpose-grad-weight-cropped-nonfinite",
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op="conv_transpose_backward",
         applies=_onednn_transpose_grad_weight_nonfinite,
         when="float32 or bfloat16 grad_weight (oneDNN) with inf or NaN in x, and a crop ('same') or a "
@@ -1593,7 +1616,7 @@ register(
     Divergence(
         id="tf-conv3d-transpose-backward-same-negative-padding",
         target="keras",
-        requires=TF_BACKEND,
+        requires=TF_GRADIENTS,
         op="conv_transpose_backward",
         applies=_eigen_transpose_grad_x_negative_same,
         when="grad_x of Conv3DTranspose 'same' in float16/float64 (TF's Eigen Conv3D) where the stride "
@@ -1615,7 +1638,7 @@ register(
 
 # --- gradients (torch backend): torch's own kernels under Keras' layers -----------------------------------
 
-KERAS_ON_TORCH = {"keras": ">=3.5", "torch": ">=2.0"}
+KERAS_ON_TORCH = {"keras": ">=3.15", "torch": ">=2.13"}  # GRADIENT_FLOOR: measured on Keras 3.15
 
 register(
     from_rule(
@@ -1771,7 +1794,7 @@ register(
 
 # --- gradients (jax backend): jax.vjp through the layers ---------------------------------------------------
 
-KERAS_ON_JAX = {"keras": ">=3.0", "jax": ">=0.10"}
+KERAS_ON_JAX = {"keras": ">=3.15", "jax": ">=0.10"}  # GRADIENT_FLOOR: measured on Keras 3.15
 
 
 def jax_max_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:

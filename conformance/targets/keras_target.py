@@ -254,6 +254,10 @@ def _flat(value: Any) -> list[Any]:
     return [u for w in value for u in _flat(w)] if isinstance(value, (tuple, list)) else [value]
 
 
+# gradients were measured on this Keras line only: older ones route them through other TF calls (Keras 3.13:
+# a garbage bfloat16 kernel gradient, another MaxPool3D rounding, Conv2DTranspose 'same' refused)
+GRADIENT_FLOOR = (3, 15)
+TRANSPOSE_FLOOR = (3, 12)
 # Keras 3 releases before this one lack what the adapter assumes (see missing_reason); Keras 2.15 is supported
 KERAS3_FLOOR = (3, 5)
 
@@ -365,12 +369,18 @@ class KerasTarget(Target):
             "sigmoid": Adapter(plain, self._activation_call(sigmoid), self._supports),
             "tanh": Adapter(plain, self._activation_call(tanh), self._supports),
         }
-        # each layer's gradients through its backend's autodiff, as the layer's own forward call builds it
-        adapters.update({f"{op}_backward": backward_adapter(adapters[op], backward, _OUTPUTS)
-                         for op in list(adapters)})
+        # each layer's gradients through its backend's autodiff, as the layer's own forward call builds it;
+        # older Keras lines stay forward-only targets (see lacks)
+        if keras_release(_distribution_version("keras")) >= GRADIENT_FLOOR:
+            adapters.update({f"{op}_backward": backward_adapter(adapters[op], backward, _OUTPUTS)
+                             for op in list(adapters)})
         return adapters
 
     def lacks(self, op: str) -> str:
+        if op.endswith("_backward") and self.keras_release < GRADIENT_FLOOR:
+            return (f"{op}: Keras gradients are checked from Keras {'.'.join(map(str, GRADIENT_FLOOR))} on "
+                    f"(the line their divergences were measured on); Keras {self.version} is a forward-only "
+                    "target here")
         return f"Keras has no {op} layer"
 
     def cap_env(self, isa: str) -> dict[str, str]:
@@ -583,6 +593,10 @@ class KerasTarget(Target):
         reason = self._supports(case)
         if reason:
             return reason
+        if self.keras_release < TRANSPOSE_FLOOR:
+            return (f"Keras {self.version} Conv*DTranspose is not checked: before 3.12 it rejects "
+                    "output_padding 0 ('must be a tuple of 1 integers', measured on 3.5 and 3.10) and takes "
+                    "output_padding >= strides")
         if case.padding not in ("valid", "same"):
             return f"Keras Conv{case.rank}DTranspose pads only as 'valid' or 'same'; got {case.padding!r}"
         if case.groups != 1:
