@@ -24,6 +24,7 @@ from . import interactions as ia
 from . import stories
 from . import strategies as cs
 from .cases import Case
+from .compare import gamma
 from .error_inputs import ErrorInput
 from .targets.capabilities import Capabilities
 
@@ -335,6 +336,44 @@ def _tanh_derivative_bound(case: Case, expected: np.ndarray, u: float, eta: floa
     return g * (2 * np.abs(t) * (8 * u * np.abs(t) + eta) + 4 * u * (1 - t * t)) + 3 * eta
 
 
+def _lp_backward_bound(case: Case, expected: np.ndarray, u: float, eta: float) -> np.ndarray:
+    """grad_x[p] = sum_i t_i, t_i = g_i * sign(x_p) * |x_p|^(P-1) * y_i^(1-P), over the W <= prod(k) windows
+    i that read p. A target's window sum S_i = sum |x|^P of K = prod(k) cells is off by at most
+    gamma_{K+6}(u) * S_i + (K+6) * eta (the sum, two roundings per power, and an average's divide and
+    multiply by K, as torch's formula has), so y_i by a relative delta_i = 1 - (1 - r_i)^(1/P) + 2u with r_i
+    that over S_i, and y_i^(1-P) by e_i = max |(1 +- delta_i)^(1-P) - 1|. What follows the sum is at most
+    two powers (libm, 1 ulp: 2u each) and six products or quotients (the chain rule through K * avg_pool's
+    root), 10u per term, and the sum over windows gamma_W(u). Any factor or partial product of
+    t_i = g_i * Y_i * L_p (Y_i = y_i^(1-P), L_p = |x_p|^(P-1), or (|x_p| / y_i)^(P-1) as one factor) may
+    underflow, off by eta, which the factors still to come scale by at most (1 + |g_i|)(1 + Y_i)(1 + L_p):
+        |err(grad_x[p])| <= sum_i |t_i| * (e_i + 10u + gamma_W(u))
+                            + [x_p != 0] * eta * (1 + L_p) * sum_i (1 + |g_i|)(1 + Y_i) + (W + 10) * eta,
+    the first sum being the reference gradient of |x| for the cotangent |g_i| * (e_i + ...). A window
+    whose norm is 0 has t_i = 0 by the spec, and so no slack; so has a cell x_p = 0 (|0|^(P-1) is exact).
+    The float64 reference's own error adds the same with u = 2^-53 (its eta is below the target's)."""
+    assert case.grad_output is not None
+    x = np.abs(case.x.astype(np.float64))
+    p, k = case.p, prod(case.kernel)
+    geometry = {"kernel_size": case.kernel, "stride": case.strides, "padding": case.pads,
+                "dilation": case.dilations, "ceil_mode": case.ceil_mode}
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        y = reference.lp_pool(x, p, **geometry).astype(np.float64)
+        weight = np.zeros(y.shape)
+        for unit in (u, 2.0**-53):
+            r = gamma(k + 6, unit) + (k + 6) * eta / y**p
+            delta = np.where(r < 1, 1 - np.abs(1 - r) ** (1 / p) + 2 * unit, np.inf)
+            e = np.where(delta < 1, np.maximum(np.abs((1 + delta) ** (1 - p) - 1),
+                                               np.abs((1 - delta) ** (1 - p) - 1)), np.inf)
+            weight += np.where(y > 0, e, 0.0) + 10 * unit + gamma(k, unit)
+        g = np.abs(case.grad_output.astype(np.float64))
+        bound = reference.lp_pool_backward(np.where(g > 0, g * weight, 0.0), x, p, **geometry)
+        factors = np.where(y > 0, (1 + g) * (1 + y ** (1 - p)), 0.0)
+        spread = reference.sum_pool_backward(factors, x, **geometry)
+        underflow = np.where(x != 0, eta * (1 + x ** (p - 1)) * spread, 0.0)
+    # 0 * inf is a term of size 0 (x_p = 0) in an ill-conditioned window: it adds no error
+    return np.where(np.isnan(bound), 0.0, bound) + underflow + (k + 10) * eta
+
+
 def _backward(
     forward: str,
     accuracy: Accuracy,
@@ -377,6 +416,7 @@ _BACKWARD = (
     _backward("max_pool", "sum", _cells_per_dim_terms, cotangent="signs", abs_arrays=_ROUTED),
     _backward("avg_pool", "sum", _cells_per_dim_terms),
     _backward("sum_pool", "sum", _cells_per_dim_terms),
+    _backward("lp_pool", "derivative", derivative_bound=_lp_backward_bound),
     _backward("global_max_pool", "sum", lambda case: 1, cotangent="signs", abs_arrays=_ROUTED),
     _backward("global_avg_pool", "sum", lambda case: 1),
     _backward("adaptive_max_pool", "sum", _adaptive_backward_terms, cotangent="signs", abs_arrays=_ROUTED),

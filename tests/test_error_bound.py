@@ -326,7 +326,75 @@ def test_lp_pool_in_any_order_is_within_bound(p, dtype, data, rng):
         assert_within(case, expected, actual, f"{s_name} summation, p={p}")
 
 
+def framework_lp_backward(x: np.ndarray, g: np.ndarray, p: int, k: int, s: int, summation,
+                          order: str) -> np.ndarray | None:
+    """lp_pool's gradient by loops in x's format: y per window as the forward framework computes it, then
+    per term either g * y^(1-p) * sign(x) * |x|^(p-1) ("powers") or g * sign(x) * (|x| / y)^(p-1)
+    ("ratio"), every product, quotient and power rounded, summed over the windows that read the cell; a
+    window whose norm is 0 sends nothing (the spec's rule). None where "powers" overflows on the way (the
+    bound assumes no intermediate leaves the format's range; a target that overflows there departs)."""
+    T = x.dtype.type
+    n = x.shape[-1]
+    out = (n - k) // s + 1
+    grad = np.zeros(x.shape, dtype=x.dtype)
+    for c in range(x.shape[1]):
+        y = [T(float(summation([_power(x[0, c, i * s + j], p, T) for j in range(k)], T)) ** (1.0 / p))
+             for i in range(out)]
+        for cell in range(n):
+            v = x[0, c, cell]
+            reads = [i for i in range(out) if i * s <= cell < i * s + k and y[i] != 0]
+            if v == 0:
+                terms = [T(0) for _ in reads]
+            elif order == "ratio":
+                terms = [T(T(g[0, c, i] * np.sign(v)) * T(float(T(abs(v) / y[i])) ** (p - 1))) for i in reads]
+            else:
+                local = T(np.sign(v) * _power(v, p - 1, T))
+                scales = [T(g[0, c, i] * T(float(y[i]) ** (1 - p))) for i in reads]
+                if not all(np.isfinite(scales)):
+                    return None
+                terms = [T(scale * local) for scale in scales]
+            grad[0, c, cell] = summation(terms, T) if terms else T(0)
+    return grad
+
+
+@pytest.mark.parametrize("dtype", list(DTYPES))
+@pytest.mark.parametrize("p", [1, 2, 3])
+@SETTINGS
+@given(data=st.data(), rng=st.randoms(use_true_random=False))
+def test_lp_pool_backward_in_the_format_is_within_bound(p, dtype, data, rng):
+    k = data.draw(st.integers(1, 8), label="kernel")
+    s = data.draw(st.integers(1, 4), label="stride")
+    n = data.draw(st.integers(k, k + 8), label="n")
+    x = data.draw(values(dtype, (1, 2, n), 8.0), label="x")
+    out = (n - k) // s + 1
+    g = data.draw(values(dtype, (1, 2, out), 8.0), label="grad_output")
+    case = Case("lp_pool_backward", x, norm_type=p, kernel_size=(k,), stride=(s,), grad_output=g)
+    expected = reference_output(case)
+    for (s_name, summation), order in itertools.product(summations(rng).items(), ("powers", "ratio")):
+        actual = framework_lp_backward(x, g, p, k, s, summation, order)
+        if actual is not None:
+            assert_within(case, expected, actual, f"{s_name} summation, {order}, p={p}")
+
+
 # ------------------------------------------------------------------------------ the bound is not vacuous
+
+@pytest.mark.parametrize("p", [1, 2, 3])
+@SETTINGS
+@given(data=st.data())
+def test_an_lp_gradient_128_ulps_off_is_caught(p, data):
+    """float32, x and g integers in [1, 8], <= 8 cells per window: every term has one sign, and the bound is
+    below 32u of the gradient (e_i <= 14u, 10u, gamma_8), so 128u (2^-17) of it shows."""
+    k = data.draw(st.integers(1, 8), label="kernel")
+    n = data.draw(st.integers(k, k + 8), label="n")
+    ints = st.integers(1, 8).map(float)
+    x = data.draw(hnp.arrays(np.float32, (1, 1, n), elements=ints), label="x")
+    g = data.draw(hnp.arrays(np.float32, (1, 1, n - k + 1), elements=ints), label="grad_output")
+    case = Case("lp_pool_backward", x, norm_type=p, kernel_size=(k,), stride=(1,), grad_output=g)
+    expected = reference_output(case)
+    bound = error_bound(case, expected)
+    assert bound is not None
+    assert (np.abs(expected) * 2.0**-17 > bound).all(), f"bound {bound} for gradient {expected}"
+
 
 @SETTINGS
 @given(data=st.data())

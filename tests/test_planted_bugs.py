@@ -306,6 +306,15 @@ def explains_repeat_by_stride(m: Message) -> bool:
                                                or "no forward window reads" in reads))
 
 
+def explains_lp_zero_norm(m: Message) -> bool:
+    """'expected 0, got nan' at a cell read by a window whose every cell is 0 (its norm is 0)."""
+    first = _first_at(m)
+    windows = (re.findall(r"x\[[\d, ]+\]=(\S+)", line) for line in _reads(m).split("\n"))
+    zero_window = any(values and all(float(v) == 0 for v in values) for values in windows)
+    return ("lp_pool_backward on impl tests.planted_backward.lp_zero_norm_nan does not conform" in m.text
+            and first == ("0", "nan") and zero_window)
+
+
 @dataclass(frozen=True)
 class Scenario:
     module: str
@@ -383,6 +392,13 @@ SCENARIOS = {
         "test_relu_backward",
         explains_relu_at_zero,
         "'expected 0, got <g>' and 'x[...] = 0' for that element",
+        "tests.planted_backward",
+    ),
+    "lp_zero_norm_nan": Scenario(
+        "lp_zero_norm_nan",
+        "test_lp_pool_backward",
+        explains_lp_zero_norm,
+        "'expected 0, got nan' and a forward window of zeros reading that cell",
         "tests.planted_backward",
     ),
     "avg_repeats_by_stride": Scenario(

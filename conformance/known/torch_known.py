@@ -97,6 +97,77 @@ register(
 )
 
 
+def torch_lp_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """autograd through torch's formula z = K * avg_pool(x ** p), y = (sign(z) * relu(|z|)) ** (1/p):
+    grad_x = p * x^(p-1) * avg_pool_backward(g * z^(1/p - 1) * [z != 0]), the avg_pool dividing by the cells
+    present. relu's backward zeroes a window whose z is 0 (so a zero norm sends nothing, as the spec's);
+    x^(p-1) has no |.| or sign, and at x = 0 with p = 1 it is 0^0 = 1."""
+    assert case.grad_output is not None
+    x, p, k = case.x.astype(np.float64), case.p, prod(case.kernel)
+    g = case.grad_output.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        z = reference.avg_pool(np.power(x, p), case.kernel, case.strides, 0, case.ceil_mode) * k
+        spread = np.where(z != 0, g * k * np.power(z, 1 / p - 1) / p, 0.0)
+        cells = reference.avg_pool_backward(spread, x, case.kernel, case.strides, 0, case.ceil_mode)
+        return p * np.power(x, p - 1) * cells
+
+
+def _cells_read_by(case: Case, windows: np.ndarray) -> np.ndarray:
+    """Input cells that some output window flagged in `windows` reads."""
+    flags = windows.astype(np.float64)
+    return reference.sum_pool_backward(flags, case.x, case.kernel, case.strides, 0, 1, case.ceil_mode) > 0
+
+
+def _torch_lp_grad_unbounded(case: Case) -> np.ndarray:
+    """Cells where the lp gradient bound, derived for sums of |x|^p, does not cover torch's formula: a
+    window whose signed sum of x^p (odd p >= 3, a negative cell) may cancel, so its root's rounding is not
+    relative to the terms; a ceil-mode window rescaled by K / (cells present); a 0 with p = 1, where torch's
+    0^0 adds terms the spec has none of."""
+    x = case.x.astype(np.float64)
+    odd = float(case.p).is_integer() and int(case.p) % 2 == 1 and case.p >= 3
+    cells = reference.sum_pool(np.ones(case.shape), case.kernel, case.strides, 0, 1, case.ceil_mode)
+    rescaled = cells < prod(case.kernel)
+    cancels = windows_any(case, x < 0) if odd else np.zeros_like(rescaled)
+    zeros = (x == 0) if case.p == 1 else np.zeros(case.shape, bool)
+    return _cells_read_by(case, cancels | rescaled) | zeros
+
+
+def _torch_lp_grad_differs(case: Case) -> bool:
+    assert case.grad_output is not None
+    zero_at_p1 = case.p == 1 and bool((case.x == 0).any())
+    with np.errstate(invalid="ignore", over="ignore"):
+        local = np.power(case.x.astype(np.float64), case.p - 1)
+    # torch multiplies a cell no window reads by 0 too: NaN where its x^(p-1) is not finite
+    unread = ~_cells_read_by(case, np.ones(case.grad_output.shape, bool))
+    return (_has_overhang(case) or _negative_base_matters(case) or zero_at_p1
+            or bool((unread & ~np.isfinite(local)).any()))
+
+
+register(
+    Divergence(
+        id="torch-lp-pool-backward-follows-its-forward",
+        target="torch",
+        requires={"torch": ">=2.13"},
+        op="lp_pool_backward",
+        applies=_torch_lp_grad_differs,
+        when="a window holds a negative value and p is not an even integer, a ceil-mode window overhangs, "
+        "p = 1 and x holds 0, or a cell no window reads has a non-finite x^(p-1) (inf, NaN, or negative with "
+        "fractional p)",
+        spec="grad_x[p] = sum_i g_i * sign(x_p) * |x_p|^(p-1) * y_i^(1-p), 0 where x_p = 0 or y_i = 0",
+        behaviour="the gradient of torch's own forward formula (torch-lp-pool-no-abs, torch-lp-pool-ceil-"
+        "overhang): x^(p-1) with no |.| or sign ([-1, 2], p = 1: grad [g, g], spec [-g, g]), z^(1/p-1) of "
+        "the signed or rescaled sum, and at x = 0 with p = 1 the gradient 0^0 * g = g (spec 0). Where the "
+        "error bound does not cover that formula (a cancelling signed sum, a rescaled ceil window, 0^0) the "
+        "cells are left unchecked",
+        predict=torch_lp_pool_grad,
+        unpredictable=_torch_lp_grad_unbounded,
+        example=lambda: Case("lp_pool_backward", np.array([[[-1.0, 2.0]]]), kernel_size=(2,), stride=(1,),
+                             norm_type=1.0, grad_output=np.array([[[3.0]]])),
+        link=LP_POOL_SOURCE,
+    )
+)
+
+
 # oneDNN's bfloat16 convolution is shared with TF (see keras_known): same behaviour, same rule
 register(
     from_rule(

@@ -437,10 +437,9 @@ ADAPTERS = {
     "sigmoid": _elementwise(sigmoid),
     "tanh": _elementwise(tanh),
 }
-# every forward op's gradient through autograd (lp_pool's has no conformance test yet: its bound near a
-# zero norm is not derived)
+# every forward op's gradient through autograd
 ADAPTERS.update({f"{op}_backward": backward_adapter(adapter, backward)
-                 for op, adapter in list(ADAPTERS.items()) if op != "lp_pool"})
+                 for op, adapter in list(ADAPTERS.items())})
 
 
 def padding_window_landings(case: Case) -> tuple[np.ndarray, np.ndarray]:
