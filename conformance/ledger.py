@@ -38,6 +38,19 @@ class Ledger:
         if message:
             entry.last_failure = message
 
+    def merge(self, data: dict) -> None:
+        """Add another process' record, in to_json's form: a pytest-xdist worker's, into the controller's."""
+        self.targets.update(data["targets"])
+        for row in data["entries"]:
+            entry = self.entries.setdefault((row["target"], row["op"], row["param_class"]), Entry())
+            entry.counts.update(row["counts"])
+            entry.divergences.update(row["divergences"])
+            entry.reasons.update(row["not_expressible_reasons"])
+            entry.interactions.update(row["interactions"])
+            entry.last_failure = row["failure"] or entry.last_failure
+        for row in data["skipped"]:
+            self.skipped[(row["target"], row["op"])] = row["reason"]
+
     def totals(self) -> dict[tuple[str, str], Counter]:
         out: dict[tuple[str, str], Counter] = {}
         for (target, op, _), entry in self.entries.items():
@@ -60,7 +73,6 @@ class Ledger:
             parts = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if counts[s])
             lines.append(f"{target:38} {op:18} {parts}")
         return lines
-
 
     def to_json(self) -> dict:
         """The machine-readable record the report command reads."""

@@ -144,7 +144,14 @@ def pytest_collection_finish(session):
                 junit.add_global_property(f"platform {target.label}", platform.describe())
 
 
+def _xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionfinish(session):
+    if _xdist_worker(session.config):  # the controller merges it (pytest_testnodedown) and reports
+        session.config.workeroutput["conformance_ledger"] = LEDGER.to_json()
+        return
     # an --impl module that checked nothing (a stub, or all NotImplementedError) ends the run red
     for target in selected_targets(session.config):
         if isinstance(target, ImplTarget) and session.exitstatus == 0 and not target.missing_reason():
@@ -168,6 +175,23 @@ def pytest_sessionfinish(session):
 
 
 NOTHING_CHECKED = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: a worker's ledger joins the controller's, so the summary, the JSON and the JUnit
+    platform properties are the whole run's, as in a serial run."""
+    data = getattr(node, "workeroutput", {}).get("conformance_ledger")
+    if data is None:  # the worker crashed before its session finished; xdist reports that itself
+        return
+    new = {label: info for label, info in data["targets"].items() if label not in LEDGER.targets}
+    LEDGER.merge(data)
+    from _pytest.junitxml import xml_key
+
+    junit = node.config.stash.get(xml_key, None)
+    if junit is not None:
+        for label, info in new.items():
+            junit.add_global_property(f"platform {label}", info["platform"]["described"])
 
 
 def pytest_terminal_summary(terminalreporter):
