@@ -1476,8 +1476,8 @@ register(
             grad_output=bf16(np.array([0.25, 1.0, 0.25, 0.75, 0.5, 0.75, 0.5, 0.5, 0.25, 1.0, 0.75, 1.0, 0.5,
                                        1.0, 1.0, 0.5]).reshape(1, 2, 4, 1, 2))),
         platforms=TF_ONEDNN_AVX512_AMD,
-        link="related: https://github.com/pytorch/pytorch/issues/169688 (stride-3 bfloat16 oneDNN convolutions "
-        "wrong on a Xeon with AVX512_BF16)",
+        link="related: https://github.com/pytorch/pytorch/issues/169688 (stride-3 bfloat16 oneDNN "
+        "convolutions wrong on a Xeon with AVX512_BF16)",
     )
 )
 
