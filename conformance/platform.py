@@ -202,6 +202,10 @@ TF_ONEDNN_AVX512 = PlatformClass(
 TF_ONEDNN_AVX512_AMD = PlatformClass(
     "TF with oneDNN on, oneDNN allowed AVX512, on an AMD CPU (measured on a Zen 4 EPYC; Intel unmeasured)",
     lambda p: tf_onednn_on(p) and "avx512f" in p.onednn_features and p.model.upper().startswith("AMD"))
+TF_ONEDNN_BF16 = PlatformClass(
+    "TF with oneDNN on and oneDNN allowed native bfloat16 (AVX512_BF16 or AMX_BF16, no cap below "
+    "AVX512_CORE_BF16)",
+    lambda p: tf_onednn_on(p) and bool({"avx512_bf16", "amx_bf16"} & p.onednn_features))
 TF_ONEDNN_BF16_NO_AMX = PlatformClass(
     "TF with oneDNN on, oneDNN allowed AVX512_BF16 and no AMX",
     lambda p: tf_onednn_on(p) and "avx512_bf16" in p.onednn_features and "amx_bf16" not in p.onednn_features)
