@@ -343,11 +343,13 @@ def _lp_backward_bound(case: Case, expected: np.ndarray, u: float, eta: float) -
     multiply by K, as torch's formula has), so y_i by a relative delta_i = 1 - (1 - r_i)^(1/P) + 2u with r_i
     that over S_i, and y_i^(1-P) by e_i = max |(1 +- delta_i)^(1-P) - 1|. What follows the sum is at most
     two powers (libm, 1 ulp: 2u each) and six products or quotients (the chain rule through K * avg_pool's
-    root), 10u per term, and the sum over windows gamma_W(u). Any factor or partial product of
-    t_i = g_i * Y_i * L_p (Y_i = y_i^(1-P), L_p = |x_p|^(P-1), or (|x_p| / y_i)^(P-1) as one factor) may
-    underflow, off by eta, which the factors still to come scale by at most (1 + |g_i|)(1 + Y_i)(1 + L_p):
+    root), 10u per term, and the sum over windows gamma_W(u). Any of those 10 roundings may underflow, off
+    by eta, and the factors still to come (|g_i|, Y_i = y_i^(1-P), L_p = |x_p|^(P-1), and the chain rule's
+    constants P, K, 1/P, 1/K, as torch's autograd applies them after g_i * Y_i) scale it by at most
+    P * K * (1 + |g_i|)(1 + Y_i)(1 + L_p):
         |err(grad_x[p])| <= sum_i |t_i| * (e_i + 10u + gamma_W(u))
-                            + [x_p != 0] * eta * (1 + L_p) * sum_i (1 + |g_i|)(1 + Y_i) + (W + 10) * eta,
+                            + [x_p != 0] * 10 * P * K * eta * (1 + L_p) * sum_i (1 + |g_i|)(1 + Y_i)
+                            + (W + 10) * eta,
     the first sum being the reference gradient of |x| for the cotangent |g_i| * (e_i + ...). A window
     whose norm is 0 has t_i = 0 by the spec, and so no slack; so has a cell x_p = 0 (|0|^(P-1) is exact).
     The float64 reference's own error adds the same with u = 2^-53 (its eta is below the target's)."""
@@ -369,7 +371,7 @@ def _lp_backward_bound(case: Case, expected: np.ndarray, u: float, eta: float) -
         bound = reference.lp_pool_backward(np.where(g > 0, g * weight, 0.0), x, p, **geometry)
         factors = np.where(y > 0, (1 + g) * (1 + y ** (1 - p)), 0.0)
         spread = reference.sum_pool_backward(factors, x, **geometry)
-        underflow = np.where(x != 0, eta * (1 + x ** (p - 1)) * spread, 0.0)
+        underflow = np.where(x != 0, 10 * p * k * eta * (1 + x ** (p - 1)) * spread, 0.0)
     # 0 * inf is a term of size 0 (x_p = 0) in an ill-conditioned window: it adds no error
     return np.where(np.isnan(bound), 0.0, bound) + underflow + (k + 10) * eta
 

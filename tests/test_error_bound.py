@@ -329,22 +329,33 @@ def test_lp_pool_in_any_order_is_within_bound(p, dtype, data, rng):
 def framework_lp_backward(x: np.ndarray, g: np.ndarray, p: int, k: int, s: int, summation,
                           order: str) -> np.ndarray | None:
     """lp_pool's gradient by loops in x's format: y per window as the forward framework computes it, then
-    per term either g * y^(1-p) * sign(x) * |x|^(p-1) ("powers") or g * sign(x) * (|x| / y)^(p-1)
-    ("ratio"), every product, quotient and power rounded, summed over the windows that read the cell; a
-    window whose norm is 0 sends nothing (the spec's rule). None where "powers" overflows on the way (the
-    bound assumes no intermediate leaves the format's range; a target that overflows there departs)."""
+    per term either g * y^(1-p) * sign(x) * |x|^(p-1) ("powers"), g * sign(x) * (|x| / y)^(p-1) ("ratio"),
+    or as torch's autograd through K * avg_pool(x^p)^(1/p) ("torch": z = (S / K) * K, then
+    ((((g * z^(1/p - 1)) / p) * K) / K) * (p * sign(x) * |x|^(p-1))), every product, quotient and power
+    rounded, summed over the windows that read the cell; a window whose norm is 0 sends nothing (the
+    spec's rule). None where an intermediate overflows on the way (the bound assumes none leaves the
+    format's range; a target that overflows there departs)."""
     T = x.dtype.type
     n = x.shape[-1]
     out = (n - k) // s + 1
     grad = np.zeros(x.shape, dtype=x.dtype)
     for c in range(x.shape[1]):
-        y = [T(float(summation([_power(x[0, c, i * s + j], p, T) for j in range(k)], T)) ** (1.0 / p))
-             for i in range(out)]
+        sums = [summation([_power(x[0, c, i * s + j], p, T) for j in range(k)], T) for i in range(out)]
+        y = [T(float(total) ** (1.0 / p)) for total in sums]
         for cell in range(n):
             v = x[0, c, cell]
             reads = [i for i in range(out) if i * s <= cell < i * s + k and y[i] != 0]
             if v == 0:
                 terms = [T(0) for _ in reads]
+            elif order == "torch":
+                local = T(T(p) * T(np.sign(v) * _power(v, p - 1, T)))
+                terms = []
+                for i in reads:
+                    z = T(T(sums[i] / T(k)) * T(k))
+                    chain = T(T(T(T(g[0, c, i] * T(float(z) ** (1.0 / p - 1))) / T(p)) * T(k)) / T(k))
+                    terms.append(T(chain * local))
+                if not all(np.isfinite(terms)):
+                    return None
             elif order == "ratio":
                 terms = [T(T(g[0, c, i] * np.sign(v)) * T(float(T(abs(v) / y[i])) ** (p - 1))) for i in reads]
             else:
@@ -370,7 +381,8 @@ def test_lp_pool_backward_in_the_format_is_within_bound(p, dtype, data, rng):
     g = data.draw(values(dtype, (1, 2, out), 8.0), label="grad_output")
     case = Case("lp_pool_backward", x, norm_type=p, kernel_size=(k,), stride=(s,), grad_output=g)
     expected = reference_output(case)
-    for (s_name, summation), order in itertools.product(summations(rng).items(), ("powers", "ratio")):
+    orders = ("powers", "ratio", "torch")
+    for (s_name, summation), order in itertools.product(summations(rng).items(), orders):
         actual = framework_lp_backward(x, g, p, k, s, summation, order)
         if actual is not None:
             assert_within(case, expected, actual, f"{s_name} summation, {order}, p={p}")

@@ -9,6 +9,7 @@ import numpy as np
 import reference
 
 from ..cases import Case
+from ..compare import format_info, gamma
 from ..divergences import Divergence, from_rule, register, windows_any
 from ..platform import ONEDNN_AVX512, ONEDNN_BF16, ONEDNN_FP16
 from .shared import (
@@ -121,13 +122,23 @@ def _cells_read_by(case: Case, windows: np.ndarray) -> np.ndarray:
 def _torch_lp_grad_unbounded(case: Case) -> np.ndarray:
     """Cells where the lp gradient bound, derived for sums of |x|^p, does not cover torch's formula: a
     window whose signed sum of x^p (odd p >= 3, a negative cell) may cancel, so its root's rounding is not
-    relative to the terms; a ceil-mode window rescaled by K / (cells present); a 0 with p = 1, where torch's
-    0^0 adds terms the spec has none of."""
+    relative to the terms; with p = 1, a window whose signed sum lies within its rounding error of 0 (torch's
+    relu mask drops the window when the sum rounds to 0: x = [1, 1e-10, -1] in float32 gives [0, 0, 0]);
+    a ceil-mode window rescaled by K / (cells present); a 0 with p = 1, where torch's 0^0 adds terms the
+    spec has none of."""
     x = case.x.astype(np.float64)
     odd = float(case.p).is_integer() and int(case.p) % 2 == 1 and case.p >= 3
     cells = reference.sum_pool(np.ones(case.shape), case.kernel, case.strides, 0, 1, case.ceil_mode)
     rescaled = cells < prod(case.kernel)
     cancels = windows_any(case, x < 0) if odd else np.zeros_like(rescaled)
+    if case.p == 1:
+        u, eta = format_info(case.dtype)
+        k = prod(case.kernel) + 4
+        with np.errstate(invalid="ignore"):
+            signed = reference.sum_pool(x, case.kernel, case.strides, 0, 1, case.ceil_mode)
+            size = reference.sum_pool(np.abs(x), case.kernel, case.strides, 0, 1, case.ceil_mode)
+            cancels = np.abs(signed) <= gamma(k, u) * size + k * eta
+        cancels &= size > 0
     zeros = (x == 0) if case.p == 1 else np.zeros(case.shape, bool)
     return _cells_read_by(case, cancels | rescaled) | zeros
 
