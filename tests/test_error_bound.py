@@ -352,6 +352,9 @@ def framework_lp_backward(x: np.ndarray, g: np.ndarray, p: int, k: int, s: int, 
                 terms = []
                 for i in reads:
                     z = T(T(sums[i] / T(k)) * T(k))
+                    if z == 0:  # relu's mask: a window whose average underflows sends nothing
+                        terms.append(T(0))
+                        continue
                     chain = T(T(T(T(g[0, c, i] * T(float(z) ** (1.0 / p - 1))) / T(p)) * T(k)) / T(k))
                     terms.append(T(chain * local))
                 if not all(np.isfinite(terms)):
