@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import random
+import time
 from collections import Counter
 from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from hypothesis.database import DirectoryBasedExampleDatabase
+from hypothesis.statistics import collector, describe_statistics
 from hypothesis import strategies as st
 
 from . import divergences
@@ -24,8 +28,9 @@ from .ledger import LEDGER
 from .messages import failure_message, outcome_message
 from .ops import OPS
 from .platform import checking_on
-from .targets import Target
+from .targets import Capabilities, Target
 from .targets.impl_target import ImplTarget
+from .timing import TIMING
 
 
 MIN_CHECKED_SHARE = 0.2  # below it a property test reports "skipped", not "passed" (--strict-coverage: fails)
@@ -49,20 +54,34 @@ def conformance_test(op: str) -> Callable[..., None]:
         def examples(data: st.DataObject) -> None:
             caps = target.capabilities(op)
             assert caps is not None  # the plugin skips targets without the op
-            check_case(target, case=data.draw(OPS[op].strategy(caps), label="case"), departures=departures)
+            lap = TIMING.laps(target.label, op)
+            case = data.draw(_strategy(op, caps), label="case")
+            lap("draw")
+            check_case(target, case, departures=departures)
 
         if isinstance(target, ImplTarget):  # each module keeps its own failures, apart from the others'
             path = os.path.join(".hypothesis", "examples-impl", target.module)
             examples = settings(database=DirectoryBasedExampleDatabase(path))(examples)
         chosen = request.config.getoption("hypothesis_seed", None)
         run_seed = int(chosen) if chosen is not None else random.getrandbits(32)
+        statistics: list[dict] = []  # one per @given run: --hypothesis-show-statistics and the timing
+        start = time.perf_counter()
         try:
-            seed(run_seed)(examples)()
-            _top_up_interactions(target, op, run_seed, departures)
+            with cast(Any, collector).with_value(statistics.append):
+                seed(run_seed)(examples)()
+                _top_up_interactions(target, op, run_seed, departures)
         except Exception as err:
             if hasattr(err, "add_note"):  # Python >= 3.11: pytest prints the note under the message
                 err.add_note(f"\nreplay: {_replay(target, op, run_seed)}")
             raise
+        finally:
+            TIMING.note_run(target.label, op, statistics, time.perf_counter() - start)
+            # hypothesis' plugin prints an item's statistics only for a @given test function; this test
+            # runs its @given inside, so it hands them over the same way
+            runs = ["drawn cases", *["interaction top-up"] * len(statistics)]
+            request.node.hypothesis_statistics = "\n".join(
+                describe_statistics(cast(Any, {**stats, "nodeid": f"{request.node.nodeid} ({run})"}))
+                for stats, run in zip(statistics, runs))
         counts = LEDGER.totals().get((target.label, op), Counter()) - before
         if departures:
             pytest.fail(f"{departures[0]}\n\n  ({len(departures)} examples returned the wrong dtype; their "
@@ -72,6 +91,11 @@ def conformance_test(op: str) -> Callable[..., None]:
     test.__name__ = f"test_{op}"
     test.__doc__ = f"{op} on the target equals reference.{op} (or its registered divergences)."
     return test
+
+
+@functools.cache  # one strategy object per op and capabilities: hypothesis caches its work per object
+def _strategy(op: str, caps: Capabilities) -> st.SearchStrategy[Case]:
+    return OPS[op].strategy(caps)
 
 
 def _top_up_interactions(target: Target, op: str, run_seed: int, departures: list[str]) -> None:
@@ -98,10 +122,14 @@ def _check_focused(target: Target, op: str, interaction: Interaction, examples: 
     def hits(case: Case) -> bool:
         return interaction.hits(case) and target.unsupported(case) is None
 
+    focused_cases = _strategy(op, caps).filter(hits)
+
     @settings(max_examples=examples, suppress_health_check=list(HealthCheck), phases=settings().phases)
     @given(data=st.data())
     def focused(data: st.DataObject) -> None:
-        case = data.draw(OPS[op].strategy(caps).filter(hits), label=f"case with {interaction.name}")
+        lap = TIMING.laps(target.label, op)
+        case = data.draw(focused_cases, label=f"case with {interaction.name}")
+        lap("draw")
         check_case(target, case, departures)
 
     with contextlib.suppress(Unsatisfiable):  # never drawn: tests/test_interactions.py fails then
@@ -163,10 +191,12 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
     or exactly as a registered divergence predicts. Returns the status recorded in the ledger. With
     `departures`, a wrong dtype on conforming values is appended there instead of failing at once."""
     __tracebackhide__ = True
+    lap = TIMING.laps(target.label, case.op)
     bucket = (target.label, case.op, param_class(case))
     reason = target.unsupported(case)
     if reason:
         LEDGER.record(*bucket, "not_expressible", reason=reason)
+        lap("bookkeeping")
         return "not_expressible"
     platform = target.platform()
     where = platform.describe()
@@ -179,12 +209,15 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
             positive = abs_case(case)
             magnitude = divergences.predicted_output(found, positive, reference_output(positive)).values
     call = target.call(case)
+    lap("reference")
     if any(d.corrupts_memory for d in found):
-        target.run_call(call, case.arrays(), f"{target.worker_name(case)}-corrupted")
+        # nothing it returns can be compared, and a run costs a worker restart (seconds) whenever the heap
+        # gives way: test_divergences runs the entry's example, which must crash or depart from the spec
         LEDGER.record(*bucket, "diverged", divergences=tuple(d.id for d in found),
                       interactions=tuple(hit(case.spec.interactions, case)))
         return "diverged"
     outcome = target.run_call(call, case.arrays(), target.worker_name(case))
+    lap("target")
     if outcome.kind == "raised" and outcome.exc_type.endswith("NotImplementedError"):
         LEDGER.record(*bucket, "not_expressible", reason=f"raised NotImplementedError: {outcome.message}")
         return "not_expressible"
@@ -220,6 +253,7 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
         )
 
     verdict = verdict_of(outcome)
+    lap("compare")
     if not verdict.ok:
         headline = "does not conform to the spec" if not found else "no longer behaves as " + _recorded(found)
         history = None
@@ -231,6 +265,7 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
                     "before it in the same worker (state the framework kept between calls)"
                 )
         message = failure_message(case, target.label, verdict, call.source(), headline, history, where)
+        lap("message")
         LEDGER.record(*bucket, "failed", message=message)
         if verdict.problem == "dtype" and departures is not None:
             departures.append(message)
@@ -239,6 +274,7 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
     status = "diverged" if found else "passed"
     LEDGER.record(*bucket, status, divergences=tuple(d.id for d in found),
                   interactions=tuple(hit(case.spec.interactions, case)))
+    lap("bookkeeping")
     return status
 
 

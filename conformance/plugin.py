@@ -7,13 +7,16 @@ ci (default), thorough (10x ci); pick one with hypothesis's own --hypothesis-pro
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from .ledger import LEDGER
+from .timing import TIMING
 from .targets import Target, all_targets
 from .targets.impl_target import API, ImplTarget
 
@@ -45,6 +48,21 @@ def pytest_addoption(parser):
         help="write what the run saw per target, op and parameter class as JSON",
     )
     group.addoption(
+        "--conformance-timing",
+        default=None,
+        metavar="PATH",
+        help="write where each property test's time went (per target and op: draw, reference, target, "
+        "compare, message; valid and invalid draws) as JSON; bench/bench_suite.py reads it",
+    )
+    group.addoption(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="run the K-th of N deterministic slices of the selected tests (1 <= K <= N), for spreading one "
+        "run over N CI jobs; `python -m conformance report --merge` joins the shards' reports into the "
+        "unsharded run's",
+    )
+    group.addoption(
         "--strict-coverage",
         action="store_true",
         help="fail, instead of skipping, a property test that checked under 20%% of its drawn cases",
@@ -74,6 +92,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "op(name): the op a conformance test checks (parametrizes `target`)")
     if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile("ci")
+    if config.getoption("shard"):  # the controller too, under xdist: the ledger says which slice it holds
+        LEDGER.shard = "{}/{}".format(*shard_of(config.getoption("shard")))
 
     unknown = sorted(set(names or ()) - set(known) - {t.id for t in targets})
     if unknown:
@@ -93,6 +113,29 @@ def pytest_configure(config):
                 f"--impl {target.module}: the module defines none of the reference API under a name and "
                 "signature the suite can call, so nothing would be checked.", *target.api.lines(),
                 f"  the API: {', '.join(API)}"]))
+
+
+def shard_of(value: str) -> tuple[int, int]:
+    """--shard's K/N as (K, N), or a UsageError stating the rule."""
+    k, slash, n = value.partition("/")
+    if not (slash and k.strip().isdigit() and n.strip().isdigit() and 1 <= int(k) <= int(n)):
+        raise pytest.UsageError(f"--shard: expected K/N with 1 <= K <= N (e.g. 2/4); got {value!r}")
+    return int(k), int(n)
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected theirs: every shard slices the same list
+def pytest_collection_modifyitems(config, items):
+    value = config.getoption("shard")
+    if not value:
+        return
+    k, n = shard_of(value)
+    # round robin over the collection order, which lists each test module's targets side by side, so the
+    # slow targets spread over the shards; the same arguments collect the same list in every job
+    keep = [item for i, item in enumerate(items) if i % n == k - 1]
+    dropped = [item for i, item in enumerate(items) if i % n != k - 1]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
 
 
 def pytest_report_header(config):
@@ -151,10 +194,12 @@ def _xdist_worker(config) -> bool:
 def pytest_sessionfinish(session):
     if _xdist_worker(session.config):  # the controller merges it (pytest_testnodedown) and reports
         session.config.workeroutput["conformance_ledger"] = LEDGER.to_json()
+        session.config.workeroutput["conformance_timing"] = TIMING.to_json()
         return
     # an --impl module that checked nothing (a stub, or all NotImplementedError) ends the run red
+    ran = not session.config.option.collectonly
     for target in selected_targets(session.config):
-        if isinstance(target, ImplTarget) and session.exitstatus == 0 and not target.missing_reason():
+        if isinstance(target, ImplTarget) and ran and session.exitstatus == 0 and not target.missing_reason():
             counts: Counter[str] = Counter()
             for (label, _), op_counts in LEDGER.totals().items():
                 if label == target.label:
@@ -165,13 +210,11 @@ def pytest_sessionfinish(session):
                     "not "
                     "expressible: NotImplementedError or outside its capabilities); nothing conforms yet")
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
-    path = session.config.getoption("conformance_json")
-    if path:
-        import json
-        from pathlib import Path
-
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(json.dumps(LEDGER.to_json(), indent=1))
+    for option, record in (("conformance_json", LEDGER), ("conformance_timing", TIMING)):
+        path = session.config.getoption(option)
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(json.dumps(record.to_json(), indent=1))
 
 
 NOTHING_CHECKED = pytest.StashKey[str]()
@@ -186,6 +229,7 @@ def pytest_testnodedown(node, error):
         return
     new = {label: info for label, info in data["targets"].items() if label not in LEDGER.targets}
     LEDGER.merge(data)
+    TIMING.merge(node.workeroutput.get("conformance_timing", []))
     from _pytest.junitxml import xml_key
 
     junit = node.config.stash.get(xml_key, None)
