@@ -57,8 +57,8 @@ class Divergence:
     crashes: bool = False
     raises: str | None = None
     # The framework writes outside its output buffer: the process may die now or later, and the values it
-    # returns may or may not show it. Nothing is compared; such cases run in a worker of their own, and the
-    # example must crash or depart from the spec.
+    # returns may or may not show it. Nothing is compared, so drawn cases are not run; the example runs in a
+    # worker of its own and must crash or depart from the spec.
     corrupts_memory: bool = False
 
     def fails_as_recorded(self, kind: str, what: str) -> bool:

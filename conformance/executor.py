@@ -70,6 +70,10 @@ class Worker:
     def _start(self) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        # OpenMP's default wait policy spins and then sleeps: on a small VM a tiny torch backward call then
+        # waits ~16 ms for its second thread to wake (max_pool_backward: 0.05 ms passive, 16 ms active), and
+        # spinning threads steal the cores that pytest-xdist's other workers run on. Results do not change.
+        env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         env["PYTHONPATH"] = os.pathsep.join([os.getcwd(), *[p for p in sys.path if p]])
         env.update(self.env)
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker; closed with it)
