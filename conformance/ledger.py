@@ -22,6 +22,7 @@ class Ledger:
         self.entries: dict[tuple[str, str, str], Entry] = {}
         self.skipped: dict[tuple[str, str], str] = {}  # (target, op) -> why the whole op did not run
         self.targets: dict[str, dict] = {}  # label -> {"name": ..., "versions": {...}}
+        self.shard: str | None = None  # "K/N" when the run is one slice of a sharded run (--shard)
 
     def skip(self, target: str, op: str, reason: str) -> None:
         self.skipped[(target, op)] = reason
@@ -88,6 +89,7 @@ class Ledger:
                 for (target, op, param_class), entry in sorted(self.entries.items())
             ],
             "skipped": [{"target": t, "op": op, "reason": r} for (t, op), r in sorted(self.skipped.items())],
+            **({"shard": self.shard} if self.shard else {}),
         }
 
 

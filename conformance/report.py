@@ -169,7 +169,8 @@ def hypothesis_hints(text: str) -> dict:
 def build_report(ledger: dict, junit: list[dict] | None = None, *, env: dict | None = None,
                  command: list[str] | None = None, exit_code: int | None = None) -> dict:
     """The report of one run, from its ledger (`Ledger.to_json`) and optionally its JUnit test cases."""
-    junit = junit or []
+    # in name order, not the file's: the shards of a run list their tests in another order than the run
+    junit = sorted(junit or [], key=lambda t: (t["classname"], t["name"]))
     labels = list(ledger.get("targets", {}))
     names = {label: info.get("name", label.split()[0]) for label, info in ledger.get("targets", {}).items()}
     for item in list(ledger.get("entries", [])) + list(ledger.get("skipped", [])):
@@ -246,6 +247,7 @@ def build_report(ledger: dict, junit: list[dict] | None = None, *, env: dict | N
     return {
         "schema": SCHEMA,
         "kind": "run",
+        **({"shard": ledger["shard"]} if ledger.get("shard") else {}),
         "generated": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "env": env or {},
         "command": command,
@@ -1006,7 +1008,8 @@ def run(out: str | Path, pytest_args: list[str]) -> int:
               flush=True)
         return code or 1
     ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
-    env_info = {"name": os.environ.get("CONFORMANCE_ENV") or os.environ.get("TOX_ENV_NAME") or out.name,
+    named = next((var for var in ("CONFORMANCE_ENV", "TOX_ENV_NAME") if os.environ.get(var)), None)
+    env_info = {"name": os.environ[named] if named else out.name, "named_by": named or "the --out directory",
                 "python": platform.python_version(), "platform": platform.platform(terse=True),
                 "wall_s": round(wall, 1)}
     report = build_report(ledger, load_junit(junit_path), env=env_info,
@@ -1020,12 +1023,79 @@ def run(out: str | Path, pytest_args: list[str]) -> int:
 def merge(directories: list[str], out: str | Path) -> int:
     reports = [report_from_dir(d) for d in directories]
     names = [Path(d).name if Path(d).is_dir() else Path(d).parent.name for d in directories]
-    merged = merge_reports(reports, names)
+    try:
+        runs = join_shards(list(zip(names, reports, directories)))
+    except ValueError as err:
+        print(f"conformance report: {err}", file=sys.stderr, flush=True)
+        return 2
+    shards = sum(1 for r in reports if r.get("shard"))
+    whole = len(runs) == 1 and shards == len(reports)  # the shards of one run: that run's own report
+    merged = runs[0][1] if whole else merge_reports([r for _, r in runs], [n for n, _ in runs])
     for path in write_report(merged, out):
         print(f"conformance report: wrote {path}", flush=True)
-    print(f"conformance report: merged {len(reports)} runs, {len(merged['targets'])} columns: "
+    joined = f" ({shards} of them shards, joined into their runs)" if shards else ""
+    print(f"conformance report: merged {len(reports)} reports{joined}, {len(merged['targets'])} columns: "
           f"{_summary_line(merged)}", flush=True)
     return 0
+
+
+def join_shards(reports: list[tuple[str, dict, str]]) -> list[tuple[str, dict]]:
+    """The runs behind (name, report, directory) triples: the shards of one run (`--shard K/N` in one env:
+    the same CONFORMANCE_ENV or tox env, or none) become that run's report, built from their ledgers and
+    JUnit files as if it had run unsharded; other reports pass through. A run with a shard missing or given
+    twice is a ValueError naming it."""
+    from .ledger import Ledger
+
+    runs: list[tuple[str, dict]] = []
+    groups: dict[tuple[str, int], list[tuple[int, dict, str]]] = {}
+    for name, report, directory in reports:
+        if not report.get("shard"):
+            runs.append((name, report))
+            continue
+        k, n = (int(v) for v in report["shard"].split("/"))
+        env_info = report.get("env") or {}
+        # shards named by CONFORMANCE_ENV or tox belong to that env's run; unnamed ones (each named after
+        # its --out directory) to the one unnamed run of N shards
+        env = env_info.get("name", name) if env_info.get("named_by", "").isupper() else "sharded run"
+        if not groups.get((env, n)):
+            runs.append((env, {"placeholder": (env, n)}))
+        groups.setdefault((env, n), []).append((k, report, directory))
+    for (env, n), shards in groups.items():
+        have = sorted(k for k, _, _ in shards)
+        if have != list(range(1, n + 1)):
+            listed = ", ".join(f"{k}/{n}" for k in have)
+            raise ValueError(f"the shards of {env} are {listed}; a whole run needs each of 1/{n} .. {n}/{n} "
+                             "once")
+        ledger, junit = Ledger(), []
+        for _, _, directory in sorted(shards, key=lambda s: s[0]):
+            path = Path(directory)
+            if not (path / "ledger.json").exists():
+                raise ValueError(f"{directory}: a shard's directory must hold the run's ledger.json (the "
+                                 "report command writes it) to be joined")
+            ledger.merge(json.loads((path / "ledger.json").read_text(encoding="utf-8")))
+            junit += load_junit(path / "junit.xml")
+        first = min(shards, key=lambda s: s[0])[1]
+        env_info = dict(first.get("env") or {})
+        if "wall_s" in env_info:  # the shards ran side by side: the run took as long as the slowest
+            env_info["wall_s"] = max((s[1].get("env") or {}).get("wall_s", 0) for s in shards)
+        command = _without_shard(first.get("command"))
+        codes = [s[1]["exit_code"] for s in shards if s[1].get("exit_code") is not None]
+        joined = build_report(ledger.to_json(), junit, env=env_info, command=command,
+                              exit_code=max(codes) if codes else None)
+        runs = [(name, joined if report.get("placeholder") == (env, n) else report) for name, report in runs]
+    return runs
+
+
+def _without_shard(command: list[str] | None) -> list[str] | None:
+    if command is None:
+        return None
+    out: list[str] = []
+    for arg in command:
+        if out and out[-1] == "--shard":
+            out.pop()
+        elif not arg.startswith("--shard="):
+            out.append(arg)
+    return out
 
 
 def _summary_line(report: dict) -> str:

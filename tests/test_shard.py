@@ -1,0 +1,82 @@
+"""Sharded runs: `--shard K/N` slices the selected tests deterministically, the N slices together run every
+test once, and `python -m conformance report --merge` joins the shards' reports into the report of the
+unsharded run (durations and the env's name aside)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SELECTION = ["--impl", "reference", "--frameworks", "impl", "--hypothesis-seed=7", "-p", "no:cacheprovider",
+             "--hypothesis-profile=dev", "-k", "pool or zero_pad or output_size or im2col"]
+
+
+def _run(tmp: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in ("CONFORMANCE_IMPL", "TOX_ENV_NAME")}
+    done = subprocess.run([sys.executable, *args], cwd=tmp, env={**environ, **(env or {})},
+                          capture_output=True, text=True, timeout=600, check=False)
+    return done
+
+
+def _report(tmp: Path, name: str, *extra: str, env: dict[str, str] | None = None) -> dict:
+    done = _run(tmp, "-m", "conformance", "report", "--out", str(tmp / name), "--", *SELECTION, *extra,
+                env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return json.loads((tmp / name / "report.json").read_text())
+
+
+def _comparable(value):
+    """A report minus what differs between any two runs of the same tests: when and how long (generated,
+    time, wall_s) and what the run was called (env, command: the output paths)."""
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()
+                if k not in ("generated", "time", "env", "command")}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return value
+
+
+def _test_ids(tmp: Path, *extra: str) -> list[str]:
+    done = _run(tmp, "-m", "pytest", "--pyargs", "conformance", *SELECTION, "--collect-only", "-q", *extra)
+    assert done.returncode == 0, done.stdout[-3000:]
+    return [line for line in done.stdout.splitlines() if "::" in line]
+
+
+def test_shards_partition_the_tests(tmp_path):
+    everything = _test_ids(tmp_path)
+    shards = [_test_ids(tmp_path, "--shard", f"{k}/3") for k in (1, 2, 3)]
+    assert len(everything) > 6 and all(shards)
+    assert sorted(t for shard in shards for t in shard) == sorted(everything)  # each test in one shard
+    assert _test_ids(tmp_path, "--shard", "2/3") == shards[1]  # the same slice every time
+
+
+def test_joined_shards_give_the_unsharded_report(tmp_path):
+    whole = _report(tmp_path, "whole")
+    _report(tmp_path, "shard-1", "--shard", "1/2")
+    _report(tmp_path, "shard-2", "--shard", "2/2")
+    done = _run(tmp_path, "-m", "conformance", "report", "--merge", "shard-2", "shard-1", "--out", "joined")
+    assert done.returncode == 0, done.stdout + done.stderr
+    joined = json.loads((tmp_path / "joined" / "report.json").read_text())
+    assert whole["kind"] == joined["kind"] == "run" and "shard" not in joined
+    assert whole["tests"]["passed"] > 6
+    assert _comparable(joined) == _comparable(whole)
+
+
+def test_a_missing_shard_is_named(tmp_path):
+    _report(tmp_path, "shard-1", "--shard", "1/3", env={"CONFORMANCE_ENV": "py311"})
+    done = _run(tmp_path, "-m", "conformance", "report", "--merge", "shard-1", "--out", "joined")
+    assert done.returncode == 2
+    assert "the shards of py311 are 1/3; a whole run needs each of 1/3 .. 3/3 once" in done.stderr
+
+
+@pytest.mark.parametrize("bad", ["0/2", "3/2", "2", "a/b"])
+def test_a_malformed_shard_states_the_rule(tmp_path, bad):
+    done = _run(tmp_path, "-m", "pytest", "--pyargs", "conformance", *SELECTION, "--shard", bad,
+                "--collect-only", "-q")
+    assert done.returncode == 4
+    assert f"--shard: expected K/N with 1 <= K <= N (e.g. 2/4); got {bad!r}" in done.stderr
