@@ -4,6 +4,10 @@ A target adapter is a module-level function; the worker receives its module and 
 the parameters, calls it and sends back what it returned. Each target has a long-lived worker process:
 frameworks are imported once, each call costs a pipe round trip (~0.1 ms). If the worker dies from a
 signal or hangs, the call reports that outcome and the next call starts a fresh worker.
+
+A message is pickle protocol 5 with its arrays' memory out of band: the pickle, then each array's bytes
+written straight from the array and read straight into the buffer the other side's array is built on
+(writable, as the adapter's own input would be), never copied into the pickle.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import IO, Any, Literal
 
 import numpy as np
 
-_HEADER = struct.Struct("<Q")
+_COUNT = struct.Struct("<Q")  # a message starts with how many out-of-band buffers follow its pickle
 CALL_TIMEOUT_S = 300.0  # the first call also pays for importing the framework (TF: ~3 s)
 
 
@@ -91,10 +95,8 @@ class Worker:
     ) -> Outcome:
         proc = self._proc if self._proc and self._proc.poll() is None else self._start()
         assert proc.stdin is not None and proc.stdout is not None
-        payload = pickle.dumps((request, arrays), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            proc.stdin.write(_HEADER.pack(len(payload)) + payload)
-            proc.stdin.flush()
+            _send(proc.stdin, (request, arrays))
             reply = _read_message(proc.stdout.fileno(), timeout)
         except BrokenPipeError:
             reply = None
@@ -107,7 +109,7 @@ class Worker:
             )
         if reply is None:
             return self._crash_outcome(proc)
-        kind, values, exc_type, message, frames = pickle.loads(reply)
+        kind, values, exc_type, message, frames = reply
         return Outcome(kind, values, exc_type, message, frames)
 
     def _crash_outcome(self, proc: subprocess.Popen[bytes]) -> Outcome:
@@ -137,26 +139,46 @@ class Worker:
         self._proc = None
 
 
-def _read_exact(fd: int, n: int, timeout: float) -> bytes | None:
-    chunks: list[bytes] = []
-    remaining = n
-    while remaining:
-        ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
+def _send(stream: IO[bytes], message: Any) -> None:
+    """Write `message` as: the buffer count, the lengths of the pickle and of each buffer, the pickle, then
+    the buffers themselves (the arrays' own memory)."""
+    buffers: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(message, protocol=5, buffer_callback=buffers.append)
+    views = [b.raw() for b in buffers]
+    stream.write(_COUNT.pack(len(views)) + struct.pack(f"<{len(views) + 1}Q", len(data), *map(len, views)))
+    stream.write(data)
+    for view in views:
+        stream.write(view)
+    stream.flush()
+
+
+def _read_into(fd: int, buffer: bytearray, timeout: float | None) -> bool:
+    """Fill `buffer` from `fd`; False at end of file (the writer died). A timeout raises TimeoutError."""
+    view, filled = memoryview(buffer), 0
+    while filled < len(buffer):
+        if timeout is not None and not select.select([fd], [], [], timeout)[0]:
             raise TimeoutError
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+        got = os.readv(fd, [view[filled:]])
+        if not got:
+            return False
+        filled += got
+    return True
 
 
-def _read_message(fd: int, timeout: float) -> bytes | None:
-    header = _read_exact(fd, _HEADER.size, timeout)
-    if header is None:
+def _read_message(fd: int, timeout: float | None) -> Any:
+    """The next message sent by `_send`, or None at end of file."""
+    count = bytearray(_COUNT.size)
+    if not _read_into(fd, count, timeout):
         return None
-    return _read_exact(fd, _HEADER.unpack(header)[0], timeout)
+    n = _COUNT.unpack(count)[0]
+    sizes = bytearray(8 * (n + 1))
+    if not _read_into(fd, sizes, timeout):
+        return None
+    parts = [bytearray(size) for size in struct.unpack(f"<{n + 1}Q", sizes)]
+    for part in parts:
+        if not _read_into(fd, part, timeout):
+            return None
+    return pickle.loads(parts[0], buffers=parts[1:])
 
 
 _WORKERS: dict[str, Worker] = {}
@@ -197,20 +219,16 @@ def _serve() -> None:
     # The protocol owns the original stdout; anything the frameworks print goes to stderr.
     channel_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    channel_in = sys.stdin.buffer
     while True:
-        header = channel_in.read(_HEADER.size)
-        if len(header) < _HEADER.size:
+        message = _read_message(sys.stdin.fileno(), None)
+        if message is None:
             return
-        request, arrays = pickle.loads(channel_in.read(_HEADER.unpack(header)[0]))
-        try:
-            reply = pickle.dumps(execute(request, arrays), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as err:  # unpicklable output: report it instead of dying
-            reply = pickle.dumps(
-                ("raised", {}, type(err).__qualname__, f"could not return the result: {err}", "")
-            )
-        channel_out.write(_HEADER.pack(len(reply)) + reply)
-        channel_out.flush()
+        request, arrays = message
+        try:  # _send pickles before it writes: an unpicklable reply leaves nothing half-sent
+            _send(channel_out, execute(request, arrays))
+        except Exception as err:  # an unpicklable result: report it instead of dying
+            unsent = f"could not return the result: {err}"
+            _send(channel_out, ("raised", {}, type(err).__qualname__, unsent, ""))
 
 
 if __name__ == "__main__":
