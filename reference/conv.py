@@ -10,6 +10,12 @@ from ._args import _is_int, accumulation_dtype, as_input, check_dtype, int_tuple
 from ._windows import geometry
 from .shapes import transpose_output_size, transpose_padding
 
+# The im2col buffer of a conv chunk holds at most this many bytes, so conv's working memory (that buffer,
+# the chunk's product, C_out/(C_in*K) of its size, and the chunk's padded input) stays fixed as the batch
+# grows; the output itself is N-sized. A chunk is at least one output row (one index along the first
+# spatial output dim, of one sample), however large that row's columns are.
+COLUMN_BUDGET = 64 << 20
+
 
 def im2col(input, kernel_size, stride=1, padding=0, dilation=1):
     """Unfold every window into a column, like torch F.unfold.
@@ -86,8 +92,8 @@ def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     where group(o) = g = o // (C_out/groups), c runs over g*(C_in/groups) .. (g+1)*(C_in/groups) - 1 and
     c' = c - g*(C_in/groups). Padding is zeros and takes every form of `resolve_padding` ('causal' for 1-D).
-    Computed as cols = im2col(x) per group, y = W @ cols. Output dtype: a floating input's dtype (integer
-    inputs give float64).
+    Computed as cols = im2col(x) per group, y = W @ cols, a chunk of samples (or of output rows) at a time.
+    Output dtype: a floating input's dtype (integer inputs give float64).
     """
     op = "conv"
     x, w = _input_and_weight(input, weight, groups, op, "(C_out, C_in/groups, *kernel)")
@@ -101,16 +107,55 @@ def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                          f"got weight shape {w.shape} for input shape {x.shape}")
     g = geometry(x, w.shape[2:], stride, padding, dilation, False, op, allow_causal=True)
     acc = np.result_type(accumulation_dtype(x.dtype), accumulation_dtype(w.dtype))
-    cols = _im2col(x.astype(acc, copy=False), g).reshape(n, groups, -1, int(np.prod(g.out)))
-    w_groups = w.astype(acc, copy=False).reshape(groups, c_out // groups, -1)
-    y = np.matmul(w_groups, cols).reshape(n, c_out, *g.out)
+    b = None
     if bias is not None:
         b = np.asarray(bias)
         check_dtype(b, op)
         if b.shape != (c_out,):
             raise ValueError(f"{op}: bias must have shape (C_out,) = ({c_out},); got {b.shape}")
-        y = y + b.astype(acc, copy=False).reshape((c_out,) + (1,) * len(g.out))
-    return y.astype(result_float_dtype(x.dtype), copy=False)
+        b = b.astype(acc, copy=False).reshape((c_out,) + (1,) * (1 + len(g.out)))
+    w_groups = w.astype(acc, copy=False).reshape(groups, c_out // groups, -1)
+    y = np.empty((n, c_out, *g.out), dtype=result_float_dtype(x.dtype))
+    row_size = c_in * int(np.prod(g.kernel)) * int(np.prod(g.out[1:]))
+    samples, rows = _chunk_shape(n, g.out[0], row_size * acc.itemsize)
+    # one buffer for every chunk: a fresh one per chunk costs its page faults each time
+    buffer = np.empty(row_size * rows * min(samples, n), dtype=acc)
+    for n0 in range(0, n, samples):
+        batch = slice(n0, n0 + samples)
+        padded = g.pad(x[batch], 0)
+        for r0 in range(0, g.out[0], rows):
+            out_rows = slice(r0, r0 + rows)
+            cols, chunk_shape = _columns(padded, g, out_rows, buffer)
+            part = np.matmul(w_groups, cols.reshape(groups, cols.shape[0] // groups, cols.shape[1]))
+            part = part.reshape(c_out, *chunk_shape)
+            if b is not None:
+                part += b
+            y[batch, :, out_rows] = part.swapaxes(0, 1)  # the one rounding to the output dtype
+    return y
+
+
+def _chunk_shape(n: int, rows: int, row_bytes: int) -> tuple[int, int]:
+    """(samples, output rows) per chunk: whole samples while their columns fit COLUMN_BUDGET, else some
+    rows of one sample."""
+    fit = COLUMN_BUDGET // max(row_bytes, 1)
+    if fit >= rows:
+        return max(1, min(n, fit // max(rows, 1))), rows
+    return 1, max(1, fit)
+
+
+def _columns(padded, g, rows, buffer):
+    """The columns of the output positions whose first spatial index is in `rows`, for every sample of
+    `padded`, written into `buffer`: cols[c*K + j, m] with m running over (n, *out) in C order, i.e. the
+    im2col columns of the samples side by side. Returns cols and that (n, *out) shape."""
+    n, c = padded.shape[:2]
+    k = int(np.prod(g.kernel))
+    shape = (n, len(range(g.out[0])[rows]), *g.out[1:])
+    cols = buffer[: c * k * int(np.prod(shape))].reshape(c, *g.kernel, *shape)
+    for offset in g.offsets():
+        index = (slice(None), *offset)
+        # the assignment casts to the accumulation dtype: no float64 copy of the input is made
+        cols[index] = g.window_view(padded, offset)[:, :, rows].swapaxes(0, 1)
+    return cols.reshape(c * k, int(np.prod(shape))), shape
 
 
 def conv_transpose(input, weight, bias=None, stride=1, padding=0, output_padding=None, dilation=1, groups=1):

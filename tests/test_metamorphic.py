@@ -12,6 +12,7 @@ test_literal.py); selections are compared exactly.
 from __future__ import annotations
 
 import math
+from importlib import import_module
 
 import numpy as np
 import pytest
@@ -33,6 +34,8 @@ from test_literal import (
     pool_case,
     unfold_case,
 )
+
+RC = import_module("reference.conv")  # the module: the attribute reference.conv is the function
 
 
 @st.composite
@@ -278,6 +281,30 @@ def test_grouped_conv_is_per_group_convs(case):
     with np.errstate(invalid="ignore"):
         bound = 2 * (n + 2) * eps(np.float64) * R.conv(np.abs(x), np.abs(w), abs_b, **kwargs) + tiny
     assert_within(R.conv(x, w, b, **kwargs), expected, bound, np.float64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_conv_in_chunks_equals_conv_in_one_chunk(monkeypatch, dtype):
+    """conv builds its im2col columns chunk by chunk within COLUMN_BUDGET; chunks of samples, chunks of
+    output rows, and a budget below one row's columns (one row per chunk) give the same bits as one chunk.
+    (float32 products are exact in float64, so only the summation order could differ, and it does not.)"""
+    rng = np.random.default_rng(14)
+    x = (rng.standard_normal((5, 4, 9, 7)) * 8).astype(dtype)
+    w = rng.standard_normal((6, 2, 3, 2)).astype(np.float32)
+    b = rng.standard_normal(6).astype(np.float32)
+    kwargs = {"stride": (2, 1), "padding": 1, "dilation": (1, 2), "groups": 2}
+    out_rows, row_bytes = 5, 4 * 3 * 2 * 7 * 8  # (9 + 2 - 3) // 2 + 1 rows of C * K * 7 float64 columns
+    calls = []
+    columns = RC._columns
+    monkeypatch.setattr(RC, "_columns", lambda *args: calls.append(1) or columns(*args))
+    monkeypatch.setattr(RC, "COLUMN_BUDGET", 1 << 40)
+    whole = R.conv(x, w, b, **kwargs)
+    assert len(calls) == 1
+    for budget, chunks in [(2 * out_rows * row_bytes, 3), (2 * row_bytes + 1, 5 * 3), (1, 5 * out_rows)]:
+        calls.clear()
+        monkeypatch.setattr(RC, "COLUMN_BUDGET", budget)
+        np.testing.assert_array_equal(R.conv(x, w, b, **kwargs), whole, strict=True)
+        assert len(calls) == chunks
 
 
 # -------------------------------------------------------------------------------------- im2col, col2im
