@@ -71,6 +71,8 @@ def _check_example(divergence: Divergence, target: Target) -> None:
     where = f"{target.label} on {platform.describe()}"
     holds = divergence.in_range(versions) and divergence.on(platform)
     if divergence.corrupts_memory:
+        if not holds and matching(target.name, versions, example, platform):
+            return  # another entry owns the example here and checks it; eight fresh workers prove nothing
         spec = expected_in_dtype(example, reference_output(example))
         shows = False
         for _ in range(8):  # corrupted memory need not show on every call; each try gets a fresh heap

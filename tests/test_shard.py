@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conformance.plugin import shard_of
 
 SELECTION = ["--impl", "reference", "--frameworks", "impl", "--hypothesis-seed=7", "-p", "no:cacheprovider",
              "--hypothesis-profile=dev", "-k", "pool or zero_pad or output_size or im2col"]
@@ -74,9 +77,15 @@ def test_a_missing_shard_is_named(tmp_path):
     assert "the shards of py311 are 1/3; a whole run needs each of 1/3 .. 3/3 once" in done.stderr
 
 
-@pytest.mark.parametrize("bad", ["0/2", "3/2", "2", "a/b"])
-def test_a_malformed_shard_states_the_rule(tmp_path, bad):
-    done = _run(tmp_path, "-m", "pytest", "--pyargs", "conformance", *SELECTION, "--shard", bad,
+@pytest.mark.parametrize("bad", ["0/2", "3/2", "2", "a/b", "1/0", "-1/2"])
+def test_a_malformed_shard_states_the_rule(bad):
+    with pytest.raises(pytest.UsageError, match=re.escape(f"expected K/N with 1 <= K <= N (e.g. 2/4); got "
+                                                          f"{bad!r}")):
+        shard_of(bad)
+
+
+def test_a_malformed_shard_is_a_usage_error(tmp_path):
+    done = _run(tmp_path, "-m", "pytest", "--pyargs", "conformance", *SELECTION, "--shard", "3/2",
                 "--collect-only", "-q")
     assert done.returncode == 4
-    assert f"--shard: expected K/N with 1 <= K <= N (e.g. 2/4); got {bad!r}" in done.stderr
+    assert "--shard: expected K/N with 1 <= K <= N (e.g. 2/4); got '3/2'" in done.stderr
