@@ -44,24 +44,24 @@ def _comparable(value):
     return value
 
 
-def _test_ids(tmp: Path, *extra: str) -> list[str]:
+def _collected(tmp: Path, *extra: str) -> list[str]:
     done = _run(tmp, "-m", "pytest", "--pyargs", "conformance", *SELECTION, "--collect-only", "-q", *extra)
     assert done.returncode == 0, done.stdout[-3000:]
-    return [line for line in done.stdout.splitlines() if "::" in line]
+    return [line.rsplit("::", 1)[-1] for line in done.stdout.splitlines() if "::" in line]
 
 
-def test_shards_partition_the_tests(tmp_path):
-    everything = _test_ids(tmp_path)
-    shards = [_test_ids(tmp_path, "--shard", f"{k}/3") for k in (1, 2, 3)]
-    assert len(everything) > 6 and all(shards)
-    assert sorted(t for shard in shards for t in shard) == sorted(everything)  # each test in one shard
-    assert _test_ids(tmp_path, "--shard", "2/3") == shards[1]  # the same slice every time
+def _tests(report: dict) -> list[str]:
+    cells = [test["name"] for t in report["targets"] for c in t["ops"].values() for test in c["tests"]]
+    return sorted(cells + [test["name"] for test in report["other_tests"]])
 
 
 def test_joined_shards_give_the_unsharded_report(tmp_path):
     whole = _report(tmp_path, "whole")
-    _report(tmp_path, "shard-1", "--shard", "1/2")
-    _report(tmp_path, "shard-2", "--shard", "2/2")
+    shards = [_report(tmp_path, f"shard-{k}", "--shard", f"{k}/2") for k in (1, 2)]
+    # the shards split the tests: each runs in exactly one, and a shard's slice is the same every time
+    assert len(_tests(whole)) > 6 and all(_tests(shard) for shard in shards)
+    assert sorted(_tests(shards[0]) + _tests(shards[1])) == _tests(whole)
+    assert sorted(_collected(tmp_path, "--shard", "1/2")) == _tests(shards[0])
     done = _run(tmp_path, "-m", "conformance", "report", "--merge", "shard-2", "shard-1", "--out", "joined")
     assert done.returncode == 0, done.stdout + done.stderr
     joined = json.loads((tmp_path / "joined" / "report.json").read_text())
@@ -71,10 +71,15 @@ def test_joined_shards_give_the_unsharded_report(tmp_path):
 
 
 def test_a_missing_shard_is_named(tmp_path):
-    _report(tmp_path, "shard-1", "--shard", "1/3", env={"CONFORMANCE_ENV": "py311"})
-    done = _run(tmp_path, "-m", "conformance", "report", "--merge", "shard-1", "--out", "joined")
+    for k in (1, 3):
+        run = tmp_path / f"shard-{k}"
+        run.mkdir()
+        report = {"kind": "run", "shard": f"{k}/3", "env": {"name": "py311", "named_by": "CONFORMANCE_ENV"},
+                  "targets": []}
+        (run / "report.json").write_text(json.dumps(report))
+    done = _run(tmp_path, "-m", "conformance", "report", "--merge", "shard-1", "shard-3", "--out", "joined")
     assert done.returncode == 2
-    assert "the shards of py311 are 1/3; a whole run needs each of 1/3 .. 3/3 once" in done.stderr
+    assert "the shards of py311 are 1/3, 3/3; a whole run needs each of 1/3 .. 3/3 once" in done.stderr
 
 
 @pytest.mark.parametrize("bad", ["0/2", "3/2", "2", "a/b", "1/0", "-1/2"])
