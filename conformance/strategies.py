@@ -166,7 +166,9 @@ def _pads_within_half(padding: object, kernel: list[int]) -> object:
 
 
 def _restricted(draw, caps: Capabilities) -> Capabilities:
-    free = _share(draw, 10, "unrestricted draw")
+    # 5%: since draws are valid by construction, unrestricted ones no longer die in a filter, and at 10%
+    # hypothesis' clustering made up to a fifth of a run not expressible on a narrow target
+    free = _share(draw, 5, "unrestricted draw")
     return UNRESTRICTED if free else caps
 
 
