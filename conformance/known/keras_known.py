@@ -1183,6 +1183,18 @@ def tf_max_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:
                            case.strides, case.pads, case.dilations, case.ceil_mode, first_then_greater)
 
 
+def _tf_window_args(case: Case) -> list[tuple[int, int, int, int, int]]:
+    """(n, k, s, pb, out) per spatial dim of a backward case: what a window's span depends on."""
+    assert case.grad_output is not None
+    return [(n, k, s, pb, m) for n, k, s, (pb, _), m in
+            zip(case.shape[2:], case.kernel, case.strides, case.pads, case.grad_output.shape[2:])]
+
+
+def _tf_spans_per_dim(case: Case) -> list[list[tuple[int, int]]]:
+    """Each dim's window spans as TF's pooling gradients take them (GetBroadcastSize)."""
+    return [_tf_broadcast_spans(*args) for args in _tf_window_args(case)]
+
+
 def tf_max_pool3d_grad(case: Case, spec: np.ndarray) -> np.ndarray:
     """MaxPool3DGrad: every cell of a window's span within 1e-5 of the forward output, |x - y| < 1e-5 in the
     input's dtype, gets the window's whole gradient: ties and near-ties all receive it, and no cell does
@@ -1194,8 +1206,7 @@ def tf_max_pool3d_grad(case: Case, spec: np.ndarray) -> np.ndarray:
     y = tf_max_pool(case.forward_case(), spec).astype(fmt).astype(np.float32)
     x = case.x.astype(fmt).astype(np.float32)
     g = case.grad_output.astype(np.float64)
-    per_dim = [_tf_broadcast_spans(n, k, s, pb, m) for n, k, s, (pb, _), m in
-               zip(case.shape[2:], case.kernel, case.strides, case.pads, g.shape[2:])]
+    per_dim = _tf_spans_per_dim(case)
     grad = np.zeros(case.shape)
     widen: tuple[Any, ...] = (Ellipsis, *(None,) * case.rank)
     for position in itertools.product(*(range(m) for m in g.shape[2:])):
@@ -1279,18 +1290,14 @@ def _eigen_avg_grad(case: Case) -> bool:
 def _tf_avg_spans_differ(case: Case) -> bool:
     if case.rank == 3 or not _eigen_avg_grad(case):  # 3-D: AvgPool3DGrad, another kernel
         return False
-    assert case.grad_output is not None
-    args = [(n, k, s, pb, m) for n, k, s, (pb, _), m in
-            zip(case.shape[2:], case.kernel, case.strides, case.pads, case.grad_output.shape[2:])]
-    return any(_tf_broadcast_spans(*a) != _spec_avg_spans(*a) for a in args)
+    return any(_tf_broadcast_spans(*a) != _spec_avg_spans(*a) for a in _tf_window_args(case))
 
 
 def tf_avg_pool_grad(case: Case, spec: np.ndarray) -> np.ndarray:
     """Each window's g / (product of its spans' sizes), spread evenly over those spans."""
     assert case.grad_output is not None
     g = case.grad_output.astype(np.float64)
-    per_dim = [_tf_broadcast_spans(n, k, s, pb, m) for n, k, s, (pb, _), m in
-               zip(case.shape[2:], case.kernel, case.strides, case.pads, g.shape[2:])]
+    per_dim = _tf_spans_per_dim(case)
     grad = np.zeros(case.shape)
     for position in itertools.product(*(range(m) for m in g.shape[2:])):
         spans = [per_dim[d][i] for d, i in enumerate(position)]
