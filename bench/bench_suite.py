@@ -36,7 +36,7 @@ def run_suite(frameworks: str, select: str | None, seed: int, extra: list[str], 
     wall = time.perf_counter() - start
     if not os.path.exists(out):
         raise SystemExit(f"the suite wrote no timing (exit {done.returncode}):\n{done.stdout[-3000:]}")
-    print(done.stdout.strip().splitlines()[-1])
+    print((done.stdout.strip().splitlines() or ["(pytest printed nothing)"])[-1])
     return wall
 
 
@@ -50,7 +50,7 @@ def table(rows: list[dict]) -> list[str]:
         own = sum(r["phases"].get(p, 0.0) for p in phases)
         engine = r["runtime"] - r["drawtime"] - own  # hypothesis' per-case work outside the draws and checks
         lines.append(
-            f"{r['target'][:24]:24} {r['op'][:20]:20} {r['valid'] / r['wall']:6.0f} "
+            f"{r['target'][:24]:24} {r['op'][:20]:20} {r['valid'] / max(r['wall'], 1e-9):6.0f} "
             f"{1e3 * r['runtime'] / n:6.2f} {1e3 * r['drawtime'] / n:5.2f} "
             f"{r['runtime'] / max(r['drawtime'], 1e-9):5.1f} "
             + " ".join(f"{1e3 * r['phases'].get(p, 0.0) / n:7.2f}" for p in phases)
@@ -85,7 +85,7 @@ def main() -> None:
     invalid = sum(r["invalid"] for r in rows)
     tests = sum(r["wall"] for r in rows)
     print(f"all: {valid} examples in {tests:.1f} s of property tests ({wall:.1f} s with start-up), "
-          f"{valid / tests:.0f} examples/s, runtime/gen "
+          f"{valid / max(tests, 1e-9):.0f} examples/s, runtime/gen "
           f"{runtime / max(drawtime, 1e-9):.2f}, invalid per valid {invalid / max(valid, 1):.3f}")
 
 

@@ -1046,6 +1046,7 @@ def join_shards(reports: list[tuple[str, dict, str]]) -> list[tuple[str, dict]]:
     twice is a ValueError naming it."""
     from .ledger import Ledger
 
+    pytest_no_tests = 5
     runs: list[tuple[str, dict]] = []
     groups: dict[tuple[str, int], list[tuple[int, dict, str]]] = {}
     for name, report, directory in reports:
@@ -1080,8 +1081,9 @@ def join_shards(reports: list[tuple[str, dict, str]]) -> list[tuple[str, dict]]:
             env_info["wall_s"] = max((s[1].get("env") or {}).get("wall_s", 0) for s in shards)
         command = _without_shard(first.get("command"))
         codes = [s[1]["exit_code"] for s in shards if s[1].get("exit_code") is not None]
+        ran = [c for c in codes if c != pytest_no_tests] or codes  # a shard that drew no tests exits 5
         joined = build_report(ledger.to_json(), junit, env=env_info, command=command,
-                              exit_code=max(codes) if codes else None)
+                              exit_code=max(ran) if ran else None)
         runs = [(name, joined if report.get("placeholder") == (env, n) else report) for name, report in runs]
     return runs
 

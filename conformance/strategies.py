@@ -144,7 +144,7 @@ def fit_windows(spatial: tuple[int, ...], kernel: tuple[int, ...], stride: tuple
     while True:
         strides = tuple(fitted) if stride is None else stride
         pads = reference.resolve_padding(padding, spatial, fitted, strides, dilation)
-        before = list(fitted)
+        before, padded_before = list(fitted), padding
         for i, (n, s, d, (pb, pa)) in enumerate(zip(spatial, strides, dilation, pads)):
             slack = s - 1 if ceil_mode else 0
             fitted[i] = min(fitted[i], (n + pb + pa + slack - 1) // d + 1)
@@ -152,7 +152,7 @@ def fit_windows(spatial: tuple[int, ...], kernel: tuple[int, ...], stride: tuple
             fitted = [min(fitted)] * len(fitted)
         if caps.pad_limit:
             padding = _pads_within_half(padding, fitted)
-        if fitted == before:
+        if fitted == before and padding == padded_before:  # smaller pads may need a smaller kernel again
             return tuple(fitted), padding
 
 

@@ -102,3 +102,47 @@ def test_shrunk_cases_read_finite_values_and_real_cells(op: str, goal: str):
         assert not ia.window_of_only_padding(case), (
             f"{goal} shrank to a window of only padding: {case.describe()}")
     assert case.dtype in ("float32", "float64"), case.describe()
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_fitted_windows_fit_the_padded_input(data):
+    """fit_windows hands back a kernel whose windows fit (the formula gives out >= 1), pads within half the
+    kernel where the target caps them, one window size where the target takes one, and the padding in the
+    form it was drawn in."""
+    import reference
+    from conformance.strategies import fit_windows
+
+    rank = data.draw(st.integers(1, 3))
+    dims = st.tuples(*[st.integers(1, 8)] * rank)
+    spatial = data.draw(dims)
+    dilation = data.draw(dims.map(lambda t: tuple(min(v, 3) for v in t)))
+    stride = data.draw(dims.map(lambda t: tuple(min(v, 4) for v in t)))
+    kernel = data.draw(st.tuples(*[st.integers(1, 12)] * rank))
+    padding = data.draw(st.one_of(st.sampled_from(["valid", "same"]), st.integers(0, 3),
+                                  st.tuples(*[st.integers(0, 3)] * rank),
+                                  st.tuples(*[st.tuples(st.integers(0, 3), st.integers(0, 3))] * rank)))
+    caps = Capabilities(padding="any", pad_limit=data.draw(st.booleans()),
+                        uniform_kernel=data.draw(st.booleans()))
+    ceil_mode = data.draw(st.booleans())
+    fitted, pads_form = fit_windows(spatial, kernel, stride, dilation, padding, ceil_mode, caps)
+    assert type(pads_form) is type(padding)
+    pads = reference.resolve_padding(pads_form, spatial, fitted, stride, dilation)
+    for n, k, s, p, d in zip(spatial, fitted, stride, pads, dilation):
+        assert reference.output_size(n, k, s, p, d, ceil_mode) >= 1
+    if caps.pad_limit and not isinstance(padding, str):
+        assert all(max(p) <= k // 2 for p, k in zip(pads, fitted)), (pads, fitted)
+    if caps.uniform_kernel:
+        assert len(set(fitted)) == 1
+
+
+def test_pads_cut_to_half_the_kernel_get_a_kernel_that_fits_them():
+    """x of size 2, kernel 2 dilated by 3: the window spans 4 cells, which fits pads (3, 0) (5 cells) but
+    not those pads cut to half the kernel, (1, 0) (3 cells); the kernel must shrink again, to 1."""
+    import reference
+    from conformance.strategies import fit_windows
+
+    kernel, padding = fit_windows((2,), (2,), (1,), (3,), ((3, 0),), False,
+                                  Capabilities(padding="any", pad_limit=True))
+    assert (kernel, padding) == ((1,), ((0, 0),))
+    assert reference.output_size(2, kernel[0], 1, padding[0], 3) == 2
