@@ -74,8 +74,16 @@ def conv_out_shape(case: Case) -> tuple[int, ...]:
 
 def nonfinite_reach(case: Case, extra_last: int = 0) -> np.ndarray:
     """Outputs (all channels) whose window, over any input channel and widened by `extra_last` cells along
-    the last spatial dim, holds a non-finite input."""
+    the last spatial dim, holds a non-finite input. A widened window that runs past the end of a row reads
+    on into the next row, as memory is laid out (measured: Conv2D bfloat16 x (1, 1, 2, 2) channels_last,
+    dilation (1, 2), kernel 1: a NaN at [1, 0] turned output [0, 0] NaN)."""
     bad = (~np.isfinite(case.x.astype(np.float64))).any(axis=1, keepdims=True)
+    if extra_last and case.rank > 1:
+        flat = bad.reshape(*bad.shape[:2], -1)
+        wrapped = flat.copy()
+        for shift in range(1, extra_last + 1):  # a cell up to extra_last before it in row-major order
+            wrapped[..., :-shift] |= flat[..., shift:]
+        bad = wrapped.reshape(bad.shape)
     kernel = list(case.kernel)
     dilation = list(case.dilations)
     if extra_last:
