@@ -271,8 +271,9 @@ def recorded(target_name: str, versions: dict[str, str], error_input_id: str) ->
 def suggest(target: Target, ei: ErrorInput, seen: Observed) -> str:
     """A `record(...)` line for errors_known.py that matches what was observed."""
     detail = seen.detail
-    if seen.kind == "raises":  # Keras layer names carry a counter; TF's messages a source line
-        detail = re.sub(r"(['\"])(\w+?)_\d+\1", "\\1\\2_…\\1", detail)
+    if seen.kind == "raises":  # Keras layer names carry a counter (none on a worker's first layer of a
+        # kind, so the cases run before decide it); TF's messages a source line
+        detail = re.sub(r"(['\"])(\w+?)_\d+\1", "\\1\\2…\\1", detail)
         detail = re.sub(r"\bLayer \w+ weight shape", "Layer … weight shape", detail)
         detail = re.sub(r"\.cc:\d+", ".cc:…", detail)
     package = _described_package(target, seen)

@@ -258,7 +258,7 @@ record("keras", ADAPTER, "max_pool/pad-beyond-half-kernel", "not_expressible",
        detail="Keras max_pool pads only as 'valid' or 'same'; padding 2 has no Keras form")
 record("keras", KERAS_313_UP, "max_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'max_pooling1d_…' is incompatible with the layer: expected "
+           "Input 0 with name 'None' of layer 'max_pooling1d…' is incompatible with the layer: expected "
            "ndim=3, found ndim=2. Full shape received: (1, 4)"))
 record("keras", KERAS_315_UP, "max_pool/output-zero-2d-height", "returns_empty",
        detail="(1, 1, 0, 2)",
@@ -291,7 +291,7 @@ record("keras", KERAS3_TF, "max_pool/kernel-rank-mismatch", "raises", exc_type="
        detail="The `pool_size` argument must be a tuple of 1 integers. Received pool_size=(2, 2)")
 record("keras", KERAS_313_UP, "max_pool/input-rank-6", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'max_pooling3d' is incompatible with the layer: expected "
+           "Input 0 with name 'None' of layer 'max_pooling3d…' is incompatible with the layer: expected "
            "ndim=5, found ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)"))
 record("keras", ADAPTER, "max_pool/int-window-of-padding-only", "not_expressible",
        detail="Keras pooling has no dilation; got dilation (2, 2)")
@@ -324,7 +324,7 @@ record("keras", ADAPTER, "avg_pool/pad-beyond-half-kernel", "not_expressible",
        detail="Keras avg_pool pads only as 'valid' or 'same'; padding 2 has no Keras form")
 record("keras", KERAS_313_UP, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'average_pooling1d_…' is incompatible with the layer: "
+           "Input 0 with name 'None' of layer 'average_pooling1d…' is incompatible with the layer: "
            "expected ndim=3, found ndim=2. Full shape received: (1, 4)"))
 record("keras", ADAPTER, "avg_pool/divisor-override-zero", "not_expressible",
        detail="Keras pooling has no ceil_mode or divisor_override")
@@ -373,7 +373,7 @@ record("keras", KERAS3_TF, "zero_pad/padding-rank-mismatch", "raises", exc_type=
            "1))including element (1, 1) of type <class 'tuple'>"))
 record("keras", KERAS_313_UP, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'zero_padding1d_…' is incompatible with the layer: expected"
+           "Input 0 with name 'None' of layer 'zero_padding1d…' is incompatible with the layer: expected"
            " ndim=3, found ndim=2. Full shape received: (1, 4)"))
 record("keras", KERAS_315_UP, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
        detail=(
@@ -435,22 +435,22 @@ record("keras", KERAS3_TF, "dense/bias-shape-mismatch", "raises", exc_type="Valu
 # Keras 3.5 / 3.10 on TF 2.17 / 2.19 (the tf217-keras3 and tf219-keras3 tox envs) differ from 3.15 in these
 # only: older message wording, and compute_output_shape returns the empty shape instead of raising.
 record("keras", KERAS_5_TO_312, "max_pool/unbatched-input", "raises", exc_type="ValueError",
-       detail=('Input 0 of layer "max_pooling1d_…" is incompatible with the layer: expected ndim=3, found '
+       detail=('Input 0 of layer "max_pooling1d…" is incompatible with the layer: expected ndim=3, found '
                'ndim=2. Full shape received: (1, 4)'))
 record("keras", KERAS_5_TO_313, "max_pool/output-zero-2d-height", "returns_empty", detail="(1, 1, 0, 2)",
        claimed="(1, 1, 0, 2)")
 record("keras", KERAS_5_TO_312, "max_pool/input-rank-6", "raises", exc_type="ValueError",
-       detail=('Input 0 of layer "max_pooling3d" is incompatible with the layer: expected ndim=5, found '
+       detail=('Input 0 of layer "max_pooling3d…" is incompatible with the layer: expected ndim=5, found '
                'ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)'))
 record("keras", KERAS_5_TO_313, "avg_pool/output-zero", "returns_empty", detail="(1, 1, 0)",
        claimed="(1, 1, 0)")
 record("keras", KERAS_5_TO_313, "avg_pool/output-zero-strided", "returns_empty", detail="(1, 1, 0)",
        claimed="(1, 1, 0)")
 record("keras", KERAS_5_TO_312, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
-       detail=('Input 0 of layer "average_pooling1d_…" is incompatible with the layer: expected ndim=3, '
+       detail=('Input 0 of layer "average_pooling1d…" is incompatible with the layer: expected ndim=3, '
                'found ndim=2. Full shape received: (1, 4)'))
 record("keras", KERAS_5_TO_312, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
-       detail=('Input 0 of layer "zero_padding1d_…" is incompatible with the layer: expected ndim=3, found '
+       detail=('Input 0 of layer "zero_padding1d…" is incompatible with the layer: expected ndim=3, found '
                'ndim=2. Full shape received: (1, 4)'))
 record("keras", KERAS_5_TO_313, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
        detail=("Computed output size would be negative. Received `inputs shape=(1, 1, 3)`, `kernel shape=(5, "
@@ -479,7 +479,7 @@ record("keras", KERAS2_TF, "max_pool/kernel-zero", "raises", exc_type="ValueErro
            "not satisfy the requirement `> 0`."))
 record("keras", KERAS2_TF, "max_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           'Input 0 of layer "max_pooling1d_…" is incompatible with the layer: expected ndim=3, found '
+           'Input 0 of layer "max_pooling1d…" is incompatible with the layer: expected ndim=3, found '
            "ndim=2. Full shape received: (1, 4)"))
 record("keras", KERAS2_TF, "max_pool/output-zero-2d-height", "returns_empty",
        detail="(1, 1, 0, 2)",
@@ -499,7 +499,7 @@ record("keras", KERAS2_TF, "max_pool/kernel-rank-mismatch", "raises", exc_type="
        detail="The `pool_size` argument must be a tuple of 1 integers. Received: (2, 2)")
 record("keras", KERAS2_TF, "max_pool/input-rank-6", "raises", exc_type="ValueError",
        detail=(
-           'Input 0 of layer "max_pooling3d" is incompatible with the layer: expected ndim=5, found '
+           'Input 0 of layer "max_pooling3d…" is incompatible with the layer: expected ndim=5, found '
            "ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)"))
 record("keras", KERAS2_TF, "avg_pool/output-zero", "returns_empty",
        detail="(1, 1, 0)",
@@ -520,7 +520,7 @@ record("keras", KERAS2_TF, "avg_pool/kernel-zero", "raises", exc_type="ValueErro
            "not satisfy the requirement `> 0`."))
 record("keras", KERAS2_TF, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           'Input 0 of layer "average_pooling1d_…" is incompatible with the layer: expected ndim=3, found'
+           'Input 0 of layer "average_pooling1d…" is incompatible with the layer: expected ndim=3, found'
            " ndim=2. Full shape received: (1, 4)"))
 record("keras", KERAS2_TF, "avg_pool/kernel-exceeds-input-3d", "conforms",
        detail="(1, 1, 2, 2, 2)")
@@ -570,7 +570,7 @@ record("keras", KERAS2_TF, "conv/bias-shape-mismatch", "raises", exc_type="Value
        detail="Layer … weight shape (2,) is not compatible with provided weight shape (3,).")
 record("keras", KERAS2_TF, "conv/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           'Input 0 of layer "conv1d_…" is incompatible with the layer: expected min_ndim=3, found '
+           'Input 0 of layer "conv1d…" is incompatible with the layer: expected min_ndim=3, found '
            "ndim=2. Full shape received: (3, 5)"))
 record("keras", KERAS2_TF, "conv/same-strided", "conforms",
        detail="(1, 1, 3)")
@@ -604,7 +604,7 @@ record("keras", KERAS_TORCH, "max_pool/kernel-zero", "raises", exc_type="ValueEr
            "values {0} that do not satisfy `value > 0`"))
 record("keras", KERAS_TORCH, "max_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'max_pooling1d_…' is incompatible with the layer: expected "
+           "Input 0 with name 'None' of layer 'max_pooling1d…' is incompatible with the layer: expected "
            "ndim=3, found ndim=2. Full shape received: (1, 4)"))
 record("keras", KERAS_TORCH, "max_pool/output-zero-2d-height", "raises", exc_type="RuntimeError",
        detail="Given input size: (1x1x3). Calculated output size: (1x0x2). Output size is too small")
@@ -622,7 +622,7 @@ record("keras", KERAS_TORCH, "max_pool/kernel-rank-mismatch", "raises", exc_type
        detail="The `pool_size` argument must be a tuple of 1 integers. Received pool_size=(2, 2)")
 record("keras", KERAS_TORCH, "max_pool/input-rank-6", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'max_pooling3d' is incompatible with the layer: expected "
+           "Input 0 with name 'None' of layer 'max_pooling3d…' is incompatible with the layer: expected "
            "ndim=5, found ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)"))
 record("keras", KERAS_TORCH, "avg_pool/output-zero", "raises", exc_type="RuntimeError",
        detail="Given input size: (1x1x1). Calculated output size: (1x1x0). Output size is too small")
@@ -640,7 +640,7 @@ record("keras", KERAS_TORCH, "avg_pool/kernel-zero", "raises", exc_type="ValueEr
            "values {0} that do not satisfy `value > 0`"))
 record("keras", KERAS_TORCH, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'average_pooling1d_…' is incompatible with the layer: "
+           "Input 0 with name 'None' of layer 'average_pooling1d…' is incompatible with the layer: "
            "expected ndim=3, found ndim=2. Full shape received: (1, 4)"))
 record("keras", KERAS_TORCH, "avg_pool/kernel-exceeds-input-3d", "raises", exc_type="RuntimeError",
        detail="input image (T: 2 H: 2 W: 2) smaller than kernel size (kT: 3 kH: 3 kW: 3)",
@@ -665,7 +665,7 @@ record("keras", KERAS_TORCH, "zero_pad/padding-rank-mismatch", "raises", exc_typ
            "1))including element (1, 1) of type <class 'tuple'>"))
 record("keras", KERAS_TORCH, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'zero_padding1d_…' is incompatible with the layer: expected"
+           "Input 0 with name 'None' of layer 'zero_padding1d…' is incompatible with the layer: expected"
            " ndim=3, found ndim=2. Full shape received: (1, 4)"))
 record("keras", KERAS_TORCH, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
        detail=(
@@ -744,7 +744,7 @@ record("keras", KERAS_JAX, "max_pool/kernel-zero", "raises", exc_type="ValueErro
            '{0} that do not satisfy `value > 0`'))
 record("keras", KERAS_JAX, "max_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'max_pooling1d_…' is incompatible with the layer: expected "
+           "Input 0 with name 'None' of layer 'max_pooling1d…' is incompatible with the layer: expected "
            'ndim=3, found ndim=2. Full shape received: (1, 4)'))
 record("keras", KERAS_JAX, "max_pool/output-zero-2d-height", "returns_empty",
        detail='(1, 1, 0, 2)',
@@ -768,7 +768,7 @@ record("keras", KERAS_JAX, "max_pool/kernel-rank-mismatch", "raises", exc_type="
        detail='The `pool_size` argument must be a tuple of 1 integers. Received pool_size=(2, 2)')
 record("keras", KERAS_JAX, "max_pool/input-rank-6", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'max_pooling3d' is incompatible with the layer: expected "
+           "Input 0 with name 'None' of layer 'max_pooling3d…' is incompatible with the layer: expected "
            'ndim=5, found ndim=6. Full shape received: (1, 1, 2, 2, 2, 2)'))
 record("keras", KERAS_JAX, "avg_pool/output-zero", "returns_empty",
        detail='(1, 1, 0)',
@@ -793,7 +793,7 @@ record("keras", KERAS_JAX, "avg_pool/kernel-zero", "raises", exc_type="ValueErro
            '{0} that do not satisfy `value > 0`'))
 record("keras", KERAS_JAX, "avg_pool/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'average_pooling1d_…' is incompatible with the layer: expected "
+           "Input 0 with name 'None' of layer 'average_pooling1d…' is incompatible with the layer: expected "
            'ndim=3, found ndim=2. Full shape received: (1, 4)'))
 record("keras", KERAS_JAX, "avg_pool/kernel-exceeds-input-3d", "conforms",
        detail='(1, 1, 2, 2, 2)')
@@ -811,7 +811,7 @@ record("keras", KERAS_JAX, "zero_pad/padding-rank-mismatch", "raises", exc_type=
            "element (1, 1) of type <class 'tuple'>"))
 record("keras", KERAS_JAX, "zero_pad/unbatched-input", "raises", exc_type="ValueError",
        detail=(
-           "Input 0 with name 'None' of layer 'zero_padding1d_…' is incompatible with the layer: expected "
+           "Input 0 with name 'None' of layer 'zero_padding1d…' is incompatible with the layer: expected "
            'ndim=3, found ndim=2. Full shape received: (1, 4)'))
 record("keras", KERAS_JAX, "conv/kernel-exceeds-input", "raises", exc_type="ValueError",
        detail=(
