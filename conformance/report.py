@@ -1047,45 +1047,46 @@ def join_shards(reports: list[tuple[str, dict, str]]) -> list[tuple[str, dict]]:
     from .ledger import Ledger
 
     pytest_no_tests = 5
-    runs: list[tuple[str, dict]] = []
+    slots: list[tuple[str, dict | tuple[str, int]]] = []  # a report, or the key of the run its shards join
     groups: dict[tuple[str, int], list[tuple[int, dict, str]]] = {}
     for name, report, directory in reports:
         if not report.get("shard"):
-            runs.append((name, report))
+            slots.append((name, report))
             continue
         k, n = (int(v) for v in report["shard"].split("/"))
         env_info = report.get("env") or {}
         # shards named by CONFORMANCE_ENV or tox belong to that env's run; unnamed ones (each named after
         # its --out directory) to the one unnamed run of N shards
         env = env_info.get("name", name) if env_info.get("named_by", "").isupper() else "sharded run"
-        if not groups.get((env, n)):
-            runs.append((env, {"placeholder": (env, n)}))
+        if (env, n) not in groups:
+            slots.append((env, (env, n)))
         groups.setdefault((env, n), []).append((k, report, directory))
+    joined: dict[tuple[str, int], dict] = {}
     for (env, n), shards in groups.items():
-        have = sorted(k for k, _, _ in shards)
+        shards.sort(key=lambda shard: shard[0])
+        have = [k for k, _, _ in shards]
         if have != list(range(1, n + 1)):
             listed = ", ".join(f"{k}/{n}" for k in have)
             raise ValueError(f"the shards of {env} are {listed}; a whole run needs each of 1/{n} .. {n}/{n} "
                              "once")
         ledger, junit = Ledger(), []
-        for _, _, directory in sorted(shards, key=lambda s: s[0]):
+        for _, _, directory in shards:
             path = Path(directory)
             if not (path / "ledger.json").exists():
                 raise ValueError(f"{directory}: a shard's directory must hold the run's ledger.json (the "
                                  "report command writes it) to be joined")
             ledger.merge(json.loads((path / "ledger.json").read_text(encoding="utf-8")))
             junit += load_junit(path / "junit.xml")
-        first = min(shards, key=lambda s: s[0])[1]
+        first = shards[0][1]
         env_info = dict(first.get("env") or {})
         if "wall_s" in env_info:  # the shards ran side by side: the run took as long as the slowest
             env_info["wall_s"] = max((s[1].get("env") or {}).get("wall_s", 0) for s in shards)
         command = _without_shard(first.get("command"))
         codes = [s[1]["exit_code"] for s in shards if s[1].get("exit_code") is not None]
         ran = [c for c in codes if c != pytest_no_tests] or codes  # a shard that drew no tests exits 5
-        joined = build_report(ledger.to_json(), junit, env=env_info, command=command,
-                              exit_code=max(ran) if ran else None)
-        runs = [(name, joined if report.get("placeholder") == (env, n) else report) for name, report in runs]
-    return runs
+        joined[(env, n)] = build_report(ledger.to_json(), junit, env=env_info, command=command,
+                                        exit_code=max(ran) if ran else None)
+    return [(name, joined[item] if isinstance(item, tuple) else item) for name, item in slots]
 
 
 def _without_shard(command: list[str] | None) -> list[str] | None:
