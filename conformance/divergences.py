@@ -165,12 +165,12 @@ class Prediction:
     values: np.ndarray
     unchecked: np.ndarray | None
     dtype: str
-    computes_in: str
+    computes_in: str | None  # None: the spec's accumulator (compare.accumulation_format)
 
 
 def predicted_output(found: list[Divergence], case: Case, spec: np.ndarray) -> Prediction:
     """What the target should return under the divergences `found` (the spec's output where none)."""
-    prediction = Prediction(spec, None, case.dtype, case.dtype)
+    prediction = Prediction(spec, None, case.dtype, None)
     for d in found:
         prediction.values = d.predict(case, prediction.values)
         if d.unpredictable is not None:

@@ -40,7 +40,8 @@ def _entry(d: Divergence) -> list[str]:
     if d.after is not None:
         lines.append(f"- **after**: `{d.after().describe()}` in the same process")
     if d.computes_in or d.returns:
-        lines.append(f"- **format**: the example ({example.dtype}) computes in {prediction.computes_in} and "
+        computes_in = prediction.computes_in or example.dtype
+        lines.append(f"- **format**: the example ({example.dtype}) computes in {computes_in} and "
                      f"returns {prediction.dtype}")
     if d.link:
         lines.append(f"- **upstream**: {d.link}")

@@ -2,8 +2,11 @@
 
 The bound claims that ANY summation order, carried out in the input's own format (unit roundoff u),
 lands within  gamma_{K+2}(u) * sum|terms| / D + (K+2) * eta  of the exact answer (plus the float64
-reference's own error). These tests play a "framework" that does exactly that, written here with plain
-Python loops over the windows (nothing from `reference` computes the low-precision result):
+reference's own error): for float32 and float64 that is the spec's default, for float16 and bfloat16 the
+loose bound a `computes_in` divergence gets. The spec's own half-precision bound (float32 accumulation,
+rounded once) has tests of its own below. These tests play a "framework" that does exactly that,
+written here with plain Python loops over the windows (nothing from `reference` computes the
+low-precision result):
 
 - the terms are summed in the working format, rounding after every add (np.float16 / np.float32 /
   ml_dtypes.bfloat16 scalars), in several orders: forward, reversed, pairwise (tree), SIMD-style lanes
@@ -141,8 +144,12 @@ def values(dtype: str, shape, limit: float):
         lambda a: as_dtype(a, dtype))
 
 
-def assert_within(case: Case, expected: np.ndarray, actual: np.ndarray, how: str) -> None:
-    bound = error_bound(case, expected)
+def assert_within(case: Case, expected: np.ndarray, actual: np.ndarray, how: str,
+                  spec_default: bool = False) -> None:
+    """Within the bound for a target accumulating in the input's own format, as the loop "frameworks" here
+    do (for float16 and bfloat16 the loose bound a `computes_in` divergence gets); with `spec_default`,
+    within the spec's own bound (half inputs: float32 accumulation, rounded once)."""
+    bound = error_bound(case, expected, computes_in=None if spec_default else case.dtype)
     assert bound is not None, f"{case.op} is a sum, it needs a bound"
     assert bound.shape == expected.shape
     assert actual.shape == expected.shape, (actual.shape, expected.shape)
@@ -475,7 +482,7 @@ def test_bound_is_a_few_units_of_roundoff(dtype):
     x = as_dtype(np.array([[[1.5, -3.0, 96.0]]]), dtype)
     case = Case("avg_pool", x, kernel_size=(1,))
     expected = reference_output(case)
-    bound = error_bound(case, expected)
+    bound = error_bound(case, expected, computes_in=dtype)
     magnitude = np.abs(expected)
     assert (bound >= u * magnitude).all()
     assert (bound < 8 * u * magnitude).all()
@@ -486,12 +493,63 @@ def test_bound_grows_with_term_count_and_roundoff():
     ones16 = np.ones((1, 1, 64), np.float16)
     small = Case("avg_pool", ones16, kernel_size=(2,))
     large = Case("avg_pool", ones16, kernel_size=(64,))
-    b_small = error_bound(small, reference_output(small))
-    b_large = error_bound(large, reference_output(large))
+    b_small = error_bound(small, reference_output(small), computes_in="float16")
+    b_large = error_bound(large, reference_output(large), computes_in="float16")
     assert b_large.max() > 10 * b_small.max()  # 66 terms' worth vs 4
     as32 = large.replace(x=ones16.astype(np.float32))
-    assert error_bound(large, reference_output(large)).max() > 1000 * error_bound(
-        as32, reference_output(as32)).max()
+    assert b_large.max() > 1000 * error_bound(as32, reference_output(as32)).max()
+
+
+# ------------------------------------------------------------------------------ the tight half-precision spec
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("op", ["sum_pool", "avg_pool"])
+@SETTINGS
+@given(data=st.data(), rng=st.randoms(use_true_random=False))
+def test_float32_accumulation_rounded_once_is_within_the_default_bound(op, dtype, data, rng):
+    """The spec's own model for half inputs: the terms summed in float32 in any order, divided in float32,
+    and the result rounded once to the half format."""
+    kernel, stride, pad, spatial = data.draw(pool_geometry(1), label="geometry")
+    x = data.draw(values(dtype, (1, 1, *spatial), POOL_RANGE[dtype]), label="x")
+    case = Case(op, x, kernel_size=kernel, stride=stride, padding=pad)
+    expected = reference_output(case)
+    rule = (lambda inside, box: None) if op == "sum_pool" else (lambda inside, box: box)
+    as32 = x.astype(np.float32)
+    for s_name, summation in summations(rng).items():
+        wide = framework_pool(case, as32, tuple((p, p) for p in pad), summation, _divide, rule)
+        assert_within(case, expected, wide.astype(x.dtype), f"float32 {s_name} summation", spec_default=True)
+
+
+@pytest.mark.parametrize("dtype, big", [("float16", 2048.0), ("bfloat16", 256.0)])
+def test_working_format_accumulation_departs_from_the_default_bound(dtype, big):
+    """avg_pool over [big, 1, 1, ..., 1] (256 cells), big = 2^(p+1) for p fraction bits: in the half format
+    every +1 rounds away (big + 1 is a tie that goes to even), so the sum stays big and the mean is
+    big / 256; the exact mean is (big + 255) / 256. Outside the tight bound, inside the loose one."""
+    x = as_dtype(np.r_[big, np.ones(255)].reshape(1, 1, 256), dtype)
+    case = Case("avg_pool", x, kernel_size=(256,))
+    expected = reference_output(case)
+    working = framework_pool(case, x, ((0, 0),), _forward, _divide, lambda inside, box: box)
+    assert float(working[0, 0, 0]) == big / 256
+    error = abs(float(working[0, 0, 0]) - expected[0, 0, 0])
+    assert error > error_bound(case, expected)[0, 0, 0]
+    assert error <= error_bound(case, expected, computes_in=dtype)[0, 0, 0]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_an_ulp_past_a_power_of_two(dtype):
+    """y = (b + 2) / 2 with b the largest value below 2: a tie between b and 2, where the ulp above is twice
+    the ulp below. Both neighbours are half an ulp (of the binade below) away and pass; the value one
+    step further down does not."""
+    from conformance.compare import ulp
+
+    below = 2.0 - float(ulp(np.array(1.5), dtype))  # the largest value below 2 in the format
+    x = as_dtype(np.array([[[below, 2.0]]]), dtype)
+    case = Case("avg_pool", x, kernel_size=(2,))
+    expected = reference_output(case)  # (below + 2) / 2, between below and 2: a tie
+    bound = error_bound(case, expected)[0, 0, 0]
+    step = float(ulp(np.array(1.5), dtype))
+    assert abs(2.0 - expected[0, 0, 0]) <= bound and abs(below - expected[0, 0, 0]) <= bound
+    assert abs(below - step - expected[0, 0, 0]) > bound
 
 
 # ------------------------------------------------------------------------------ exact ops
