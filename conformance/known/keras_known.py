@@ -32,6 +32,9 @@ from ..platform import (
 from ..targets import _distribution_version
 from ..targets.keras_target import conv_layer, keras_conv_padding, keras_release
 from .shared import (
+    accumulation_example,
+    tie_after_rounding,
+    working_format,
     TORCH_MAX_LAST_NAN,
     TORCH_RELU_NAN,
     BF16_LEAK,
@@ -1953,3 +1956,109 @@ register(
                              grad_output=np.array([[1.0, 1.0]], np.float16)),
     )
 )
+
+
+# --- half-precision sums on TF: Eigen's half arithmetic and a separate BiasAdd ----------------------------
+# Measured on TF 2.21 / Keras 3.15 (Zen 5, AVX512_BF16, no AVX512_FP16): float16 pooling sums in float16
+# (a 1024-cell average of 10 +- 1 is 52.7 ulps off); Conv and Dense round the product sum to the format
+# and add the bias in a second rounding, so with a bias they exceed half an ulp; bfloat16 pooling runs on
+# oneDNN and accumulates in float32. Fractions beyond the tight bound over cases drawn per op and dtype:
+# avg_pool f16 27%, conv 35% f16 / 31% bf16, conv_transpose 48% / 25%, dense 23% / 19%.
+
+KERAS_TF_HALF_FORWARD = {
+    "float16": ("avg_pool", "conv", "conv_transpose", "dense"),
+    "bfloat16": ("conv", "conv_transpose", "dense"),
+}
+for _dtype, _ops in KERAS_TF_HALF_FORWARD.items():
+    register(
+        from_rule(
+            working_format(_dtype),
+            id=f"keras-tf-{_dtype}-sums-round-in-{_dtype}",
+            target="keras",
+            requires=TF_BACKEND,
+            op=_ops,
+            behaviour=f"TF rounds {_dtype} sums in {_dtype}: Dense(1) on x = w = 1 + 2^-m with bias 2^-(m+1) "
+            "(m fraction bits) rounds the product first, lands on a tie and rounds to even, 0.5 ulp and "
+            "a little below the exact sum; the spec rounds once, up"
+            + (" (and a 1024-cell average pool of 10 +- 1 is 52.7 ulps off)" if _dtype == "float16" else ""),
+            example=lambda _dtype=_dtype: tie_after_rounding(_dtype),
+        )
+    )
+
+KERAS_TF_HALF_BACKWARD = {
+    "float16": ("avg_pool_backward", "max_pool_backward", "conv_backward", "conv_transpose_backward",
+                "dense_backward"),
+    "bfloat16": ("avg_pool_backward", "max_pool_backward", "conv_backward", "conv_transpose_backward",
+                 "dense_backward"),
+}
+for _dtype, _ops in KERAS_TF_HALF_BACKWARD.items():
+    register(
+        from_rule(
+            working_format(_dtype),
+            id=f"keras-tf-{_dtype}-gradient-sums-round-in-{_dtype}",
+            target="keras",
+            requires=TF_GRADIENTS,
+            op=_ops,
+            behaviour=f"TF's gradient kernels sum {_dtype} cotangents in {_dtype}: MaxPool's gradient "
+            "routing 256 cotangents of 10 +- 1 to one cell (x (1, 1, 511), kernel 256, stride 1) is "
+            f"{'0.75' if _dtype == 'float16' else '7.17'} ulps off; of drawn cases 5-30% per op depart "
+            "(bias gradients summed over the batch, pooling gradients over overlapping windows)",
+            example=lambda _dtype=_dtype: accumulation_example("max_pool_backward", _dtype),
+        )
+    )
+
+
+def _bf16_subnormals_flushed(case: Case) -> bool:
+    x = case.x.astype(np.float64)
+    return case.dtype == "bfloat16" and _flushes_subnormals(case) and bool(
+        (_flushed(case).x.astype(np.float64) != np.where(np.isnan(x), 0.0, x)).any())
+
+
+register(
+    Divergence(
+        id="keras-avg-pool-bf16-flushes-subnormals",
+        target="keras",
+        requires=TF_BACKEND,
+        op="avg_pool",
+        applies=_bf16_subnormals_flushed,
+        when="bfloat16 input holding subnormal numbers, on native AVX512_BF16 kernels",
+        spec="the average of subnormal cells is their exact average rounded once (subnormal results kept)",
+        behaviour="subnormal inputs are flushed to zero first (as MaxPool does): the average of "
+        "[9.2e-41, 2.8e-40] is 0, the spec 1.8e-40",
+        predict=lambda case, spec: reference_output(_flushed(case)),
+        example=lambda: Case("avg_pool", bf16(2.0**-133 * np.array([[[1.0, 3.0, 2.0, 0.0]]])),
+                             kernel_size=(2,)),
+    )
+)
+
+
+# --- half-precision sums on the torch backend: Keras adds the bias in a second op --------------------------
+# Measured on Keras 3.15 / torch 2.13: Conv, ConvTranspose and Dense round the product sum to the format
+# before Keras adds the bias (departing in 9-38% of drawn half cases); the pooling and conv gradients are
+# torch's own kernels, which round partial sums in the format (see torch-*-sums-accumulate-in-*).
+
+KERAS_TORCH_HALF = {
+    ("float16", "forward"): ("conv", "conv_transpose", "dense"),
+    ("bfloat16", "forward"): ("conv", "conv_transpose", "dense"),
+    ("float16", "backward"): ("avg_pool_backward", "max_pool_backward", "conv_backward",
+                              "conv_transpose_backward"),
+    ("bfloat16", "backward"): ("avg_pool_backward", "max_pool_backward"),
+}
+for (_dtype, _direction), _ops in KERAS_TORCH_HALF.items():
+    register(
+        from_rule(
+            working_format(_dtype),
+            id=f"keras-torch-{_dtype}-{_direction}-sums-round-in-{_dtype}",
+            target="keras",
+            requires=KERAS_ON_TORCH,
+            op=_ops,
+            behaviour=(f"Keras rounds the {_dtype} product sum before adding the bias: Dense(1) on x = w = "
+                       "1 + 2^-m with bias 2^-(m+1) (m fraction bits) lands on a tie and rounds to even, "
+                       "0.5 ulp and a little below the exact sum" if _direction == "forward" else
+                       f"torch's gradient kernels round partial sums to {_dtype}: AveragePooling1D(256, "
+                       "strides=1)'s gradient over x (1, 1, 511) with cotangent 10 +- 1 is "
+                       f"{'7.45' if _dtype == 'float16' else '26.7'} ulps off"),
+            example=(lambda _dtype=_dtype: tie_after_rounding(_dtype)) if _direction == "forward" else
+            (lambda _dtype=_dtype: accumulation_example("avg_pool_backward", _dtype)),
+        )
+    )

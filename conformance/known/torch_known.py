@@ -13,6 +13,8 @@ from ..compare import format_info, gamma
 from ..divergences import Divergence, from_rule, register, windows_any
 from ..platform import ONEDNN_AVX512, ONEDNN_BF16, ONEDNN_FP16
 from .shared import (
+    accumulation_example,
+    working_format,
     TORCH_MAX_LAST_NAN,
     TORCH_RELU_NAN,
     BF16_LEAK,
@@ -365,3 +367,33 @@ register(
         platforms=ONEDNN_AVX512,
     )
 )
+
+
+# --- half-precision sums accumulated in float16/bfloat16 -------------------------------------------------
+# Measured on torch 2.13 (CPU, AVX512 and AVX2 kernels alike): the forward avg/global pools, conv and
+# linear accumulate half inputs in float32 and round once (within 0.5 ulp); these kernels round partial
+# sums to the input's format (col2im, the pooling gradients' scatter-adds, the 3-D adaptive pool). The
+# fraction of drawn cases beyond the tight bound (`conformance accuracy` view) is in each behaviour.
+
+TORCH_HALF_SUMS = {
+    "float16": ("avg_pool_backward", "adaptive_avg_pool", "adaptive_avg_pool_backward", "conv_backward",
+                "conv_transpose", "conv_transpose_backward", "im2col_backward", "max_pool_backward"),
+    "bfloat16": ("avg_pool_backward", "adaptive_avg_pool", "adaptive_avg_pool_backward", "conv_transpose",
+                 "conv_transpose_backward", "im2col_backward", "max_pool_backward"),
+}
+for _dtype, _ops in TORCH_HALF_SUMS.items():
+    register(
+        from_rule(
+            working_format(_dtype),
+            id=f"torch-{_dtype}-sums-accumulate-in-{_dtype}",
+            target="torch",
+            requires={"torch": ">=2.13"},
+            op=_ops,
+            behaviour=f"these kernels round partial sums to {_dtype}: avg_pool_backward over 256 overlapping "
+            f"windows (x (1, 1, 511), kernel 256, stride 1, cotangent 10 +- 1) is "
+            f"{'7.45' if _dtype == 'float16' else '26.7'} ulps off; of cases drawn in {_dtype} (1-3-D, "
+            "small windows) 20% of adaptive_avg_pool (3-D) and 50% of its gradient, 15-30% of avg_pool and "
+            "conv_transpose gradients, 10-30% of conv_transpose and col2im depart from the tight bound",
+            example=lambda _dtype=_dtype: accumulation_example("avg_pool_backward", _dtype),
+        )
+    )
