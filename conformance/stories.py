@@ -140,10 +140,12 @@ def window_contributions(case: Case, index: tuple[int, ...]) -> list[str]:
     if case.wrt != "x" or case.grad_output is None:
         return []
     per_dim = []
-    for dim, (p, k, s, d, (pb, _)) in enumerate(
-        zip(index[2:], case.kernel, case.strides, case.dilations, case.pads)
-    ):
-        out = case.grad_output.shape[2 + dim]
+    # im2col's cotangent is (N, C*K, L): the window positions per dim are the forward's output grid
+    grid = case.grad_output.shape[2:] if case.grad_output.ndim == case.x.ndim else tuple(
+        reference.output_size(n, k, s, pads, d, case.ceil_mode)
+        for n, k, s, pads, d in zip(case.shape[2:], case.kernel, case.strides, case.pads, case.dilations))
+    geometry = zip(index[2:], case.kernel, case.strides, case.dilations, case.pads, grid)
+    for p, k, s, d, (pb, _), out in geometry:
         per_dim.append([i for i in range(out) for j in range(k) if i * s + j * d - pb == p])
     positions = list(itertools.product(*per_dim))
     if not positions:

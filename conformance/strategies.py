@@ -21,7 +21,13 @@ from .targets.capabilities import Capabilities
 
 UNRESTRICTED = Capabilities(dtypes=("float32", "float64"), layouts=("channels_first",))
 VALUE_KINDS = ("normal", "integers", "negative", "nan_inf")
+# where accumulation error shows: a large common offset (every partial sum grows, so a narrow accumulator
+# rounds away more of each new term) and magnitudes mixed over 2^-8..2^6 (small terms vanish next to large)
+LONG_KINDS = ("offset", "mixed")
 MAX_PAD = 3
+LONG_SHARE = 4  # percent of pooling, global, conv and dense draws that take a long reduction
+# the longest windows per rank (cells per dim) and global pools: 4096 cells, 64x64, 16^3
+LONG_WINDOW = {1: (256, 4096), 2: (16, 64), 3: (8, 16)}
 
 
 def _share(draw, percent: int, label: str) -> bool:
@@ -47,6 +53,10 @@ def make_values(kind: str, seed: int, shape: tuple[int, ...], dtype: str) -> np.
         return rng.integers(low, 10, size=shape).astype(dtype)
     if kind == "integers":
         values = rng.integers(-3, 4, size=shape).astype(np.float64)
+    elif kind == "offset":
+        values = 10 + rng.uniform(-1, 1, size=shape)
+    elif kind == "mixed":
+        values = rng.standard_normal(shape) * 2.0 ** rng.integers(-8, 7, size=shape)
     elif kind == "negative":
         values = -1 - np.abs(rng.standard_normal(shape)) * 4
     else:
@@ -181,10 +191,49 @@ def _valid(case: Case) -> bool:
 
 
 @st.composite
+def long_window(draw, caps: Capabilities, rank: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(input shape, window) for a long reduction: 256-4096 cells in 1-D, 16x16-64x64, 8^3-16^3; the
+    input is the window plus up to 2 cells per dim, 1-2 channels."""
+    lo, hi = LONG_WINDOW[rank]
+    window = _per_dim(draw, rank, lo, hi, "long window")
+    if caps.uniform_kernel or caps.uniform_spatial:
+        window = (min(window),) * rank
+    extra = (0,) * rank if caps.uniform_spatial else _per_dim(draw, rank, 0, 2, "cells past the window")
+    channels = draw(st.integers(1, 2), label="channels")
+    return (1, channels, *(k + e for k, e in zip(window, extra))), window
+
+
+def long_values(draw, shape: tuple[int, ...], dtypes: tuple[str, ...]) -> np.ndarray:
+    return make_values(draw(st.sampled_from(LONG_KINDS), label="long value kind"),
+                       draw(st.integers(0, 2**16), label="value seed"), shape,
+                       draw(st.sampled_from(dtypes), label="dtype"))
+
+
+def _unpadded(caps: Capabilities) -> object:
+    return "valid" if caps.padding in ("keras", "none") else 0
+
+
+@st.composite
+def long_pool_cases(draw, op: str, caps: Capabilities) -> Case:
+    """A pooling case whose window sums thousands of cells, strided by the window, unpadded."""
+    rank = draw(st.sampled_from(caps.ranks), label="rank")
+    shape, window = draw(long_window(caps, rank), label="long shape")
+    params: dict[str, Any] = {"kernel_size": window, "stride": window, "padding": _unpadded(caps)}
+    if op == "lp_pool":
+        params["norm_type"] = draw(st.sampled_from([1.0, 2.0]), label="norm_type")
+    if op == "avg_pool":  # no padding to count, but a target may declare only one setting
+        params["count_include_pad"] = caps.count_include_pad
+    x = long_values(draw, shape, tuple(d for d in caps.dtypes_for(rank) if _dtype(d).kind == "f"))
+    return Case(op, x, layout=draw(st.sampled_from(caps.layouts), label="layout"), **params)
+
+
+@st.composite
 def pool_cases(draw, op: str, caps: Capabilities) -> Case:
     """max_pool / avg_pool / lp_pool / sum_pool cases: ranks 1-3, sizes 1-12, kernels up to the padded
     size, strides 1-4 (stride > kernel included), dilation 1-3, every padding form and ceil_mode."""
     caps = _restricted(draw, caps)
+    if op != "max_pool" and _share(draw, LONG_SHARE, "long window"):
+        return draw(long_pool_cases(op, caps), label="long case")
     rank = draw(st.sampled_from(caps.ranks), label="rank")
     shape = draw(batch_and_spatial(rank, caps), label="shape")
     dilation = _per_dim(draw, rank, 1, 3, "dilation") if caps.dilation else (1,) * rank
@@ -238,6 +287,10 @@ def adaptive_cases(draw, op: str, caps: Capabilities) -> Case:
 def global_cases(draw, op: str, caps: Capabilities) -> Case:
     caps = _restricted(draw, caps)
     rank = draw(st.sampled_from(caps.ranks), label="rank")
+    if op != "global_max_pool" and _share(draw, LONG_SHARE, "long window"):
+        shape, _ = draw(long_window(caps, rank), label="long shape")
+        x = long_values(draw, shape, caps.dtypes)
+        return Case(op, x, layout=draw(st.sampled_from(caps.layouts), label="layout"))
     shape = draw(batch_and_spatial(rank, caps), label="shape")
     x = draw(input_arrays(shape, caps.dtypes), label="x")
     return Case(op, x, layout=draw(st.sampled_from(caps.layouts), label="layout"))
@@ -348,11 +401,38 @@ def _spatial(draw, rank: int, caps: Capabilities) -> tuple[int, ...]:
     return draw(_sizes(rank, CONV_MAX_SPATIAL[rank], caps), label="spatial")
 
 
+LONG_CONV_KERNEL = {1: (16, 64), 2: (4, 8), 3: (3, 4)}
+
+
+@st.composite
+def long_conv_cases(draw, caps: Capabilities) -> Case:
+    """A conv whose outputs each sum up to 4096 products: C_in up to 64 times a kernel of up to 64 cells,
+    one group, stride 1, unpadded; the input is the kernel plus up to 2 cells per dim."""
+    rank = draw(st.sampled_from(caps.ranks), label="rank")
+    lo, hi = LONG_CONV_KERNEL[rank]
+    kernel = _per_dim(draw, rank, lo, hi, "long kernel")
+    if caps.uniform_kernel or caps.uniform_spatial:
+        kernel = (min(kernel),) * rank
+    extra = (0,) * rank if caps.uniform_spatial else _per_dim(draw, rank, 0, 2, "cells past the kernel")
+    c_in, c_out = draw(st.integers(16, 64), label="C_in"), draw(st.integers(1, 2), label="C_out")
+    x = long_values(draw, (1, c_in, *(k + e for k, e in zip(kernel, extra))), caps.dtypes)
+    w_kind = draw(st.sampled_from(WEIGHT_KINDS), label="weight kind")
+    weight = make_values(w_kind, draw(st.integers(0, 2**16), label="weight seed"), (c_out, c_in, *kernel),
+                         x.dtype.name)
+    bias = None
+    if caps.bias and draw(st.booleans(), label="bias"):
+        bias = make_values(w_kind, draw(st.integers(0, 2**16), label="bias seed"), (c_out,), x.dtype.name)
+    layout = draw(st.sampled_from(caps.layouts), label="layout")
+    return Case("conv", x, weight=weight, bias=bias, layout=layout, padding=_unpadded(caps))
+
+
 @st.composite
 def conv_cases(draw, caps: Capabilities) -> Case:
     """conv cases: ranks 1-3; one group, 2-3 groups, or depthwise (groups == C_in, C_out = multiplier*C_in);
     stride 1-3, dilation 1-3, every padding form ('causal' in 1-D), bias or none; small sizes."""
     caps = _restricted(draw, caps)
+    if _share(draw, LONG_SHARE, "long reduction"):
+        return draw(long_conv_cases(caps), label="long case")
     rank = draw(st.sampled_from(caps.ranks), label="rank")
     n = draw(st.integers(1, 3), label="batch")
     grouping = draw(
@@ -409,14 +489,19 @@ def im2col_cases(draw, caps: Capabilities) -> Case:
 
 @st.composite
 def dense_cases(draw, caps: Capabilities) -> Case:
-    """dense cases: x (N, in_features) with in 1-16, out 1-8, weight (out, in), bias or none."""
+    """dense cases: x (N, in_features) with in 1-16, out 1-8, weight (out, in), bias or none; a few long
+    reductions (in 256-4096, values with an offset or mixed magnitudes)."""
     caps = _restricted(draw, caps)
     n = draw(st.integers(1, 4), label="batch")
-    fan_in, fan_out = (
-        draw(st.integers(1, 16), label="in_features"),
-        draw(st.integers(1, 8), label="out_features"),
-    )
-    x = draw(input_arrays((n, fan_in), caps.dtypes), label="x")
+    if _share(draw, LONG_SHARE, "long reduction"):
+        fan_in, fan_out = draw(st.integers(256, 4096), label="in_features"), draw(st.integers(1, 4))
+        x = long_values(draw, (n, fan_in), caps.dtypes)
+    else:
+        fan_in, fan_out = (
+            draw(st.integers(1, 16), label="in_features"),
+            draw(st.integers(1, 8), label="out_features"),
+        )
+        x = draw(input_arrays((n, fan_in), caps.dtypes), label="x")
     w_kind = draw(st.sampled_from(WEIGHT_KINDS), label="weight kind")
     weight = make_values(
         w_kind, draw(st.integers(0, 2**16), label="weight seed"), (fan_out, fan_in), x.dtype.name

@@ -12,7 +12,7 @@ import pytest
 
 from .cases import Case
 from .check import check_case
-from .strategies import _dtype
+from .strategies import _dtype, make_values
 
 FLOATS = ("float16", "bfloat16", "float32", "float64")
 NAN, INF = np.nan, np.inf
@@ -90,6 +90,24 @@ def hostile_cases():
         )
         yield f"conv-huge-{dt}", Case("conv", _x([big, big, -big], dt), weight=_x([1, 1], dt, (1, 1, 2)))
         yield f"dense-huge-{dt}", Case("dense", _x([big, big], dt, (1, 2)), weight=_x([1, 1], dt, (1, 2)))
+    # long reductions where the accumulator shows (a common offset of 10, or magnitudes over 2^-8..2^6):
+    # windows of 64x64 and 16^3, a global pool over 8192 cells, a conv and a dense summing 4096 products
+    for dt in FLOATS:
+        def values(kind: str, shape: tuple[int, ...], dt: str = dt) -> np.ndarray:
+            return make_values(kind, 7, shape, dt)
+
+        yield (f"avg-offset-64x64-{dt}",
+               Case("avg_pool", values("offset", (1, 2, 64, 64)), kernel_size=(64, 64)))
+        yield (f"avg-mixed-16cubed-{dt}",
+               Case("avg_pool", values("mixed", (1, 1, 16, 16, 16)), kernel_size=(16, 16, 16)))
+        yield f"global-avg-offset-8192-{dt}", Case("global_avg_pool", values("offset", (1, 2, 8192)))
+        yield f"global-avg-mixed-64x64-{dt}", Case("global_avg_pool", values("mixed", (1, 1, 64, 64)))
+        yield (f"lp-offset-1024-{dt}",
+               Case("lp_pool", values("offset", (1, 1, 1024)), norm_type=2.0, kernel_size=(1024,)))
+        yield (f"conv-offset-4096-terms-{dt}",
+               Case("conv", values("offset", (1, 64, 66)), weight=values("normal", (2, 64, 64))))
+        yield (f"dense-mixed-4096-{dt}",
+               Case("dense", values("mixed", (2, 4096)), weight=values("normal", (3, 4096))))
     for dt in ("int8", "uint8", "int32", "int64"):
         values = np.array([-7, 3, 5, -1, 0, 9, -8, 2, 1], dtype=np.int64)
         if dt == "uint8":
