@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 
 from . import divergences
 from .cases import Case, reference_output
-from .compare import Verdict, abs_case, compare, error_bound_needed, expected_in_dtype
+from .accuracy import measure
+from .compare import (Verdict, abs_case, accumulation_format, compare, error_bound, error_bound_needed,
+                      expected_in_dtype)
 from .executor import Outcome
 from .interactions import MIN_HITS, Interaction, hit
 from .ledger import LEDGER
@@ -253,6 +255,16 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
         )
 
     verdict = verdict_of(outcome)
+    if verdict.bound is not None and verdict.problem in (None, "values"):
+        default = None  # the spec's own bound, where a divergence judged the case by another
+        if prediction.computes_in is not None:
+            default = error_bound(case, expected, magnitude, None, prediction.dtype)
+        measured = measure(expected, np.asarray(verdict.actual), prediction.dtype, verdict.bound,
+                           verdict.bound if default is None else default,
+                           None if prediction.unchecked is None else ~prediction.unchecked)
+        if measured is not None:
+            LEDGER.measured(target.label, case.op, case.dtype, measured,
+                            prediction.computes_in or accumulation_format(case.dtype))
     lap("compare")
     if not verdict.ok:
         headline = "does not conform to the spec" if not found else "no longer behaves as " + _recorded(found)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .accuracy import Accuracy, Measurement
+
 STATUSES = ("passed", "diverged", "not_expressible", "failed")
 
 
@@ -23,6 +25,10 @@ class Ledger:
         self.skipped: dict[tuple[str, str], str] = {}  # (target, op) -> why the whole op did not run
         self.targets: dict[str, dict] = {}  # label -> {"name": ..., "versions": {...}}
         self.shard: str | None = None  # "K/N" when the run is one slice of a sharded run (--shard)
+        self.accuracy: dict[tuple[str, str, str], Accuracy] = {}  # (target, op, dtype) -> measured error
+
+    def measured(self, target: str, op: str, dtype: str, m: Measurement, computes_in: str) -> None:
+        self.accuracy.setdefault((target, op, dtype), Accuracy()).add(m, computes_in)
 
     def skip(self, target: str, op: str, reason: str) -> None:
         self.skipped[(target, op)] = reason
@@ -51,6 +57,9 @@ class Ledger:
             entry.last_failure = row["failure"] or entry.last_failure
         for row in data["skipped"]:
             self.skipped[(row["target"], row["op"])] = row["reason"]
+        for row in data.get("accuracy", []):
+            key = (row["target"], row["op"], row["dtype"])
+            self.accuracy.setdefault(key, Accuracy()).merge(row)
 
     def totals(self) -> dict[tuple[str, str], Counter]:
         out: dict[tuple[str, str], Counter] = {}
@@ -89,6 +98,8 @@ class Ledger:
                 for (target, op, param_class), entry in sorted(self.entries.items())
             ],
             "skipped": [{"target": t, "op": op, "reason": r} for (t, op), r in sorted(self.skipped.items())],
+            "accuracy": [{"target": t, "op": op, "dtype": dtype, **record.to_json()}
+                         for (t, op, dtype), record in sorted(self.accuracy.items())],
             **({"shard": self.shard} if self.shard else {}),
         }
 

@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from . import accuracy_view
+
 SCHEMA = 1
 COUNT_KEYS = ("passed", "diverged", "not_expressible", "failed")
 # Display order, worst first; a cell takes the first status any of its examples had.
@@ -183,7 +185,11 @@ def build_report(ledger: dict, junit: list[dict] | None = None, *, env: dict | N
         targets[label] = {"id": slug(label), "label": label, "name": names[label],
                           "versions": dict(info.get("versions", {})) if info else {},
                           "platform": (info or {}).get("platform", {}).get("described", ""),
-                          "installed": info is not None, "env": (env or {}).get("name"), "ops": {}}
+                          "installed": info is not None, "env": (env or {}).get("name"), "ops": {},
+                          "accuracy": []}
+    for row in accuracy_view.accuracy_rows(ledger.get("accuracy", [])):
+        if row["target"] in targets:
+            targets[row["target"]]["accuracy"].append({k: v for k, v in row.items() if k != "target"})
 
     def cell(label: str, op: str) -> dict:
         return targets[label]["ops"].setdefault(op, {
@@ -397,6 +403,7 @@ def render_markdown(report: dict) -> str:
         out += _md_matrix(targets, backward)
 
     out += _interaction_lines(report)
+    out += accuracy_view.markdown(targets, title_of)
 
     failures = list(_failures(report))
     if failures:
@@ -681,7 +688,8 @@ def render_html(report: dict) -> str:
     h.append(f'<div class="topline"><span class="banner {"bad" if bad else "ok"}">{"✗" if bad else "✓"} '
              f"{len(ops)} ops × {len(targets)} targets: {_e(parts) or 'no cells'}</span>")
     h.append('<span class="toc"><a href="#failures">failures</a>'
-             '<a href="#divergences">divergences</a><a href="#details">per parameter class</a>'
+             '<a href="#accuracy">accuracy</a><a href="#divergences">divergences</a>'
+             '<a href="#details">per parameter class</a>'
              '<a href="#other">other checks</a><a href="#spec">spec clauses</a></span></div>')
 
     # Legend and matrix
@@ -729,6 +737,7 @@ def render_html(report: dict) -> str:
             h.append(f"<tr><td><code>{_e(op)}</code></td><td>{_e(name)}</td>"
                      + "".join(f"<td>{'' if n is None else n}</td>" for n in counts) + "</tr>")
         h.append("</tbody></table>")
+    h += accuracy_view.html_section(targets, title_of)
 
     # Failures
     h.append('<h2 id="failures">Failures and repros</h2>')
