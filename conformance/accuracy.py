@@ -2,8 +2,8 @@
 function) landed from its exact answer, in ulps of the output format at that answer and as the fraction of
 the allowed bound it used; and the grade of a target x op x dtype those measurements earn.
 
-Errors are binned in quarter octaves of ulps (bin i holds errors in (2^((i-1)/4), 2^(i/4)]; "0" holds the
-exact ones, "inf" a non-finite answer where a finite one was due), so workers and shards merge by adding
+Errors are binned in quarter octaves of ulps (bin i holds errors in (2^((i-1)/4), 2^(i/4)]; "exact" holds
+the exact ones, "inf" a non-finite answer where a finite one was due), so workers and shards merge by adding
 counts, and a median is known to within a quarter octave (19%). The maximum is kept exactly.
 """
 
@@ -38,7 +38,7 @@ def histogram_of(ulps: np.ndarray) -> Counter:
         index = np.ceil(BINS_PER_OCTAVE * np.log2(ulps[finite])).astype(np.int64)
     names, counts = np.unique(index, return_counts=True)
     out = Counter({str(int(n)): int(c) for n, c in zip(names, counts)})
-    for name, n in (("0", int((ulps == 0).sum())), ("inf", int((~np.isfinite(ulps)).sum()))):
+    for name, n in (("exact", int((ulps == 0).sum())), ("inf", int((~np.isfinite(ulps)).sum()))):
         if n:
             out[name] = n
     return out
@@ -46,7 +46,9 @@ def histogram_of(ulps: np.ndarray) -> Counter:
 
 def bin_upper(name: str) -> float:
     """The largest error (in ulps) a bin holds."""
-    if name in ("0", "inf"):
+    if name == "exact":
+        return 0.0
+    if name == "inf":
         return float(name)
     return 2.0 ** (int(name) / BINS_PER_OCTAVE)
 

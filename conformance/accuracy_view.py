@@ -76,7 +76,7 @@ def chart(op: str, strips: list[tuple[str, dict]]) -> str:
     width, height = label_w + plot_w + 10, 24 + strip_h * len(strips) + 18
 
     def x_of(name: str) -> float:
-        if name == "0":
+        if name == "exact":
             return label_w
         if name == "inf":
             return label_w + plot_w - 2 * bar_w
