@@ -17,12 +17,13 @@ import numpy as np
 
 from .compare import accumulation_format, ulp
 
-GRADES = ("correctly rounded", "faithful", "float32 accumulation", "working-format accumulation", "beyond")
 GRADE_RULES = {
     "correctly rounded": "every element within 0.5 ulp of the exact answer",
     "faithful": "every element within 1 ulp",
     "float32 accumulation": "within the spec's default bound: accumulated in float32 or wider and rounded "
                             "once (float64 inputs: in float64)",
+    "within the bound": "an elementwise function (sigmoid, tanh, their gradients) within its ulps or "
+                        "derivative bound",
     "working-format accumulation": "within a recorded divergence's looser bound only (it accumulates in its "
                                    "working format, e.g. float16)",
     "beyond": "outside the bound it was judged by: a failure",
@@ -133,9 +134,9 @@ class Accuracy:
         self.computes_in.update(data["computes_in"])
 
 
-def grade(data: dict, dtype: str) -> str:
+def grade(data: dict, dtype: str, op: str | None = None) -> str:
     """The grade a merged record (Accuracy.to_json) earns; the third grade names the spec's accumulator
-    for `dtype`."""
+    for `dtype` where `op` sums, and is "within the bound" for an elementwise function (no accumulator)."""
     if data["beyond_judged"]:
         return "beyond"
     if data["max_ulps"] <= 0.5:
@@ -143,6 +144,10 @@ def grade(data: dict, dtype: str) -> str:
     if data["max_ulps"] <= 1:
         return "faithful"
     if not data["beyond_default"]:
+        from .ops import OPS
+
+        if op is not None and OPS[op].accuracy not in ("sum", "lp"):
+            return "within the bound"
         return f"{accumulation_format(dtype)} accumulation"
     return "working-format accumulation"
 

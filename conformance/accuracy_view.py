@@ -18,7 +18,7 @@ def accuracy_rows(records: list[dict]) -> list[dict]:
     """A ledger's accuracy records (Ledger.to_json()["accuracy"]) with their grade and median."""
     rows = []
     for r in records:
-        row = {**r, "grade": grade(r, r["dtype"]), "median_ulps": median_ulps(r["histogram"])}
+        row = {**r, "grade": grade(r, r["dtype"], r["op"]), "median_ulps": median_ulps(r["histogram"])}
         # JSON has no inf or NaN: a non-finite error (a NaN or inf where a number was due) is null
         rows.append({k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in row.items()})
     return rows
