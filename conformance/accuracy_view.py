@@ -71,7 +71,7 @@ def _e(text: object) -> str:
 def chart(op: str, strips: list[tuple[str, dict]]) -> str:
     """One op's error distributions, a strip per (target, dtype): bar height is the share of elements in
     each quarter-octave bin, scaled to the strip's fullest bin."""
-    label_w, bar_w, strip_h = 260, 2, 26
+    label_w, bar_w, strip_h = 260, 3, 26
     plot_w = (HIGH - LOW + 1) * bar_w + 3 * bar_w * 2
     width, height = label_w + plot_w + 10, 24 + strip_h * len(strips) + 18
 
@@ -85,11 +85,13 @@ def chart(op: str, strips: list[tuple[str, dict]]) -> str:
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
              f'aria-label="error distribution of {_e(op)} per target" style="font: 11px sans-serif">']
-    for ulps, text in ((0.5, "0.5"), (1.0, "1"), (2.0**4, "16"), (2.0**10, "1024")):
+    # 0.5 and 1 ulp lie one octave apart: their labels lean away from each other
+    for ulps, text, anchor in ((0.5, "½ ", "end"), (1.0, " 1", "start"), (2.0**4, "16", "middle"),
+                               (2.0**10, "1024 ulps", "middle")):
         x = x_of(str(round(BINS_PER_OCTAVE * math.log2(ulps)))) + bar_w
         parts.append(f'<line x1="{x}" y1="14" x2="{x}" y2="{height - 16}" stroke="#c4c8d0" '
                      'stroke-dasharray="2,2"/>')
-        parts.append(f'<text x="{x}" y="11" text-anchor="middle" fill="#5b6475">{text} ulp</text>')
+        parts.append(f'<text x="{x}" y="11" text-anchor="{anchor}" fill="#5b6475">{text}</text>')
     for i, (label, row) in enumerate(strips):
         top = 18 + i * strip_h
         parts.append(f'<text x="{label_w - 6}" y="{top + strip_h - 9}" text-anchor="end" fill="#1d2433">'
