@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .cases import Case, reference_source
-from .compare import Verdict, layout_shape
+from .compare import HALF_FORMATS, Verdict, error_bound, layout_shape
 from .stories import Cells
 
 MAX_GRID = 9  # cells per window dim drawn before eliding
@@ -179,6 +179,23 @@ def failure_message(
     return "\n".join(out)
 
 
+def _accumulator_lines(case: Case, verdict: Verdict, first: tuple[int, ...], diff: float) -> list[str]:
+    """For a half-precision sum judged by the spec's float32 accumulation: whether accumulating in the input's
+    own format would explain the error (then the target sums in its working format, a `computes_in`
+    divergence to record, not a wrong formula)."""
+    if case.dtype not in HALF_FORMATS or case.spec.accuracy not in ("sum", "lp"):
+        return []
+    loose = error_bound(case, verdict.expected, computes_in=case.dtype)
+    if loose is None:
+        return []
+    within = diff <= float(loose[first])
+    return [f"  spec     : {case.dtype} sums accumulate in float32 and round once to {case.dtype} (0.5 ulp "
+            "plus the float32 sum's bound)",
+            f"             accumulated in {case.dtype} itself the bound is {float(loose[first]):.3g}: "
+            + ("the error fits it (the target sums in its working format)" if within else
+               "the error exceeds that too")]
+
+
 def _value_lines(case: Case, verdict: Verdict) -> list[str]:
     differs, actual = verdict.differs, verdict.actual
     assert differs is not None and actual is not None, "a values verdict carries the mask and the output"
@@ -192,6 +209,7 @@ def _value_lines(case: Case, verdict: Verdict) -> list[str]:
     if verdict.bound is not None:
         diff = abs(float(got) - float(want))
         lines.append(f"             |diff| = {diff:.3g} > bound {float(verdict.bound[first]):.3g}")
+        lines += _accumulator_lines(case, verdict, first, diff)
     window = draw_window(case, first)
     if window:
         lines.append(f"  window   : {window[0]}")

@@ -585,3 +585,20 @@ def test_sums_get_a_positive_finite_bound(case):
     bound = error_bound(case, expected)
     assert bound is not None and bound.shape == expected.shape
     assert (bound > 0).all() and np.isfinite(bound).all()
+
+
+def test_a_working_format_failure_says_so():
+    """The message of a half-precision sum beyond the tight bound tells whether float16 accumulation
+    explains it: a target to record with computes_in, not a wrong formula."""
+    from conformance.compare import compare, expected_in_dtype
+    from conformance.messages import failure_message
+
+    x = as_dtype(np.r_[2048, np.ones(255)].reshape(1, 1, 256), "float16")
+    case = Case("avg_pool", x, kernel_size=(256,))
+    expected = expected_in_dtype(case, reference_output(case))
+    working = compare(case, expected, np.full((1, 1, 1), 8, np.float16))
+    wrong = compare(case, expected, np.full((1, 1, 1), 4, np.float16))  # a divisor twice too large
+    said = failure_message(case, "net", working, "actual = net(x)", "does not conform to the spec")
+    assert "accumulated in float16 itself the bound is 1.3: the error fits it" in said
+    said = failure_message(case, "net", wrong, "actual = net(x)", "does not conform to the spec")
+    assert "the error exceeds that too" in said
