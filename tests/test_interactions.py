@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,12 @@ def test_each_interaction_is_drawn_where_the_target_can_express_it(adapter: Targ
                                                                     interaction: ia.Interaction):
     caps = adapter.capabilities(op)
     assert caps is not None
+    # a target that refuses the whole op on this version (Keras < 3.12: Conv*DTranspose) draws no case at all
+    with warnings.catch_warnings():  # .example() outside a test is what this probe wants
+        warnings.simplefilter("ignore")
+        refusals = {adapter.unsupported(OPS[op].strategy(caps).example()) for _ in range(20)}
+    if None not in refusals and len(refusals) == 1:
+        pytest.skip(f"{adapter.label} expresses no {op} case: {refusals.pop()}")
     case = find(OPS[op].strategy(caps),
                 lambda c: interaction.hits(c) and adapter.unsupported(c) is None,
                 # reaching one is the claim: shrinking it to the simplest such case would take longer than

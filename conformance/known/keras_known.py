@@ -2081,8 +2081,8 @@ for (_dtype, _direction), _ops in KERAS_TORCH_HALF.items():
 KERAS_JAX_HALF = {
     ("float16", "forward"): ("avg_pool", "conv", "conv_transpose", "dense"),
     ("bfloat16", "forward"): ("avg_pool", "conv", "conv_transpose", "dense"),
-    ("float16", "backward"): ("avg_pool_backward", "max_pool_backward", "conv_transpose_backward",
-                              "dense_backward"),
+    ("float16", "backward"): ("avg_pool_backward", "max_pool_backward", "conv_backward",
+                              "conv_transpose_backward", "dense_backward"),
     ("bfloat16", "backward"): ("avg_pool_backward", "max_pool_backward", "conv_backward",
                                "conv_transpose_backward", "dense_backward"),
 }
