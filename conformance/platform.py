@@ -229,5 +229,8 @@ ONEDNN_AVX512 = PlatformClass(
 ONEDNN_BF16 = PlatformClass(
     "oneDNN allowed native bfloat16 (AVX512_BF16 or AMX_BF16, no cap below AVX512_CORE_BF16)",
     onednn_has("avx512_bf16", "amx_bf16"))
+ONEDNN_NO_BF16 = PlatformClass(
+    "oneDNN without native bfloat16 (no AVX512_BF16 or AMX_BF16, or a cap below AVX512_CORE_BF16)",
+    lambda p: not ({"avx512_bf16", "amx_bf16"} & p.onednn_features))
 ONEDNN_FP16 = PlatformClass("oneDNN allowed AVX512_FP16 (Sapphire Rapids and later, no cap below it)",
                             onednn_has("avx512_fp16"))

@@ -11,7 +11,7 @@ import reference
 from ..cases import Case
 from ..compare import format_info, gamma
 from ..divergences import Divergence, from_rule, register, windows_any
-from ..platform import ONEDNN_AVX512, ONEDNN_BF16, ONEDNN_FP16
+from ..platform import ONEDNN_AVX512, ONEDNN_BF16, ONEDNN_FP16, ONEDNN_NO_BF16
 from .shared import (
     accumulation_example,
     working_format,
@@ -397,3 +397,20 @@ for _dtype, _ops in TORCH_HALF_SUMS.items():
             example=lambda _dtype=_dtype: accumulation_example("avg_pool_backward", _dtype),
         )
     )
+
+# without native bfloat16 kernels torch's conv input gradient (the transposed conv it runs) rounds partial
+# sums to bfloat16 as conv_transpose does everywhere; with AVX512_BF16 it accumulates in float32
+register(
+    from_rule(
+        working_format("bfloat16"),
+        id="torch-bfloat16-conv-grad-x-rounds-without-native-bf16",
+        target="torch",
+        requires={"torch": ">=2.13"},
+        op="conv_backward",
+        behaviour="grad_x of a bfloat16 conv rounds partial sums to bfloat16 (1.35 ulps on the example, x "
+        "(1, 1, 31), 64 output channels, kernel 16, cotangent 10 +- 1; measured capped at AVX2 on a Zen 5; "
+        "uncapped it is within 0.5 ulp)",
+        example=lambda: accumulation_example("conv_backward", "bfloat16"),
+        platforms=ONEDNN_NO_BF16,
+    )
+)
