@@ -35,8 +35,8 @@ from ..targets import _distribution_version
 from ..targets.keras_target import conv_layer, keras_conv_padding, keras_release
 from .shared import (
     accumulation_example,
+    register_working_format,
     tie_after_rounding,
-    working_format,
     TORCH_MAX_LAST_NAN,
     TORCH_RELU_NAN,
     BF16_LEAK,
@@ -1976,21 +1976,14 @@ KERAS_TF_HALF_FORWARD = {
     "float16": ("avg_pool", "conv", "conv_transpose", "dense"),
     "bfloat16": ("conv", "conv_transpose", "dense"),
 }
-for _dtype, _ops in KERAS_TF_HALF_FORWARD.items():
-    register(
-        from_rule(
-            working_format(_dtype),
-            id=f"keras-tf-{_dtype}-sums-round-in-{_dtype}",
-            target="keras",
-            requires=TF_BACKEND,
-            op=_ops,
-            behaviour=f"TF rounds {_dtype} sums in {_dtype}: Dense(1) on x = w = 1 + 2^-m with bias 2^-(m+1) "
-            "(m fraction bits) rounds the product first, lands on a tie and rounds to even, 0.5 ulp and "
-            "a little below the exact sum; the spec rounds once, up"
-            + (" (and a 1024-cell average pool of 10 +- 1 is 52.7 ulps off)" if _dtype == "float16" else ""),
-            example=lambda _dtype=_dtype: tie_after_rounding(_dtype),
-        )
-    )
+register_working_format(
+    "keras-tf-{dtype}-sums-round-in-{dtype}", "keras", TF_BACKEND, KERAS_TF_HALF_FORWARD,
+    lambda dtype: f"TF rounds {dtype} sums in {dtype}: Dense(1) on x = w = 1 + 2^-m with bias 2^-(m+1) "
+    "(m fraction bits) rounds the product first, lands on a tie and rounds to even, 0.5 ulp and "
+    "a little below the exact sum; the spec rounds once, up"
+    + (" (and a 1024-cell average pool of 10 +- 1 is 52.7 ulps off)" if dtype == "float16" else ""),
+    tie_after_rounding,
+)
 
 KERAS_TF_HALF_BACKWARD = {
     "float16": ("avg_pool_backward", "max_pool_backward", "global_max_pool_backward", "conv_backward",
@@ -1998,23 +1991,16 @@ KERAS_TF_HALF_BACKWARD = {
     "bfloat16": ("avg_pool_backward", "max_pool_backward", "global_max_pool_backward", "conv_backward",
                  "conv_transpose_backward", "dense_backward"),
 }
-for _dtype, _ops in KERAS_TF_HALF_BACKWARD.items():
-    register(
-        from_rule(
-            working_format(_dtype),
-            id=f"keras-tf-{_dtype}-gradient-sums-round-in-{_dtype}",
-            target="keras",
-            requires=TF_GRADIENTS,
-            op=_ops,
-            behaviour=f"TF's gradient kernels sum {_dtype} cotangents in {_dtype}: MaxPool's gradient "
-            "routing 256 cotangents of 10 +- 1 to one cell (x (1, 1, 511), kernel 256, stride 1) is "
-            f"{'0.75' if _dtype == 'float16' else '7.17'} ulps off; of drawn cases 5-30% per op depart "
-            "(bias gradients summed over the batch, pooling gradients over overlapping windows, and "
-            "GlobalMaxPooling's share g/k of a cotangent among k tied maxima, rounded twice: -3/5 in "
-            "float16 gives -0.5996, 0.8 ulp from -0.6)",
-            example=lambda _dtype=_dtype: accumulation_example("max_pool_backward", _dtype),
-        )
-    )
+register_working_format(
+    "keras-tf-{dtype}-gradient-sums-round-in-{dtype}", "keras", TF_GRADIENTS, KERAS_TF_HALF_BACKWARD,
+    lambda dtype: f"TF's gradient kernels sum {dtype} cotangents in {dtype}: MaxPool's gradient "
+    "routing 256 cotangents of 10 +- 1 to one cell (x (1, 1, 511), kernel 256, stride 1) is "
+    f"{'0.75' if dtype == 'float16' else '7.17'} ulps off; of drawn cases 5-30% per op depart "
+    "(bias gradients summed over the batch, pooling gradients over overlapping windows, and "
+    "GlobalMaxPooling's share g/k of a cotangent among k tied maxima, rounded twice: -3/5 in "
+    "float16 gives -0.5996, 0.8 ulp from -0.6)",
+    lambda dtype: accumulation_example("max_pool_backward", dtype),
+)
 
 
 def _bf16_subnormals_flushed(case: Case) -> bool:
@@ -2046,31 +2032,23 @@ register(
 # before Keras adds the bias (departing in 9-38% of drawn half cases); the pooling and conv gradients are
 # torch's own kernels, which round partial sums in the format (see torch-*-sums-accumulate-in-*).
 
-KERAS_TORCH_HALF = {
-    ("float16", "forward"): ("conv", "conv_transpose", "dense"),
-    ("bfloat16", "forward"): ("conv", "conv_transpose", "dense"),
-    ("float16", "backward"): ("avg_pool_backward", "max_pool_backward", "conv_backward",
-                              "conv_transpose_backward"),
-    ("bfloat16", "backward"): ("avg_pool_backward", "max_pool_backward"),
-}
-for (_dtype, _direction), _ops in KERAS_TORCH_HALF.items():
-    register(
-        from_rule(
-            working_format(_dtype),
-            id=f"keras-torch-{_dtype}-{_direction}-sums-round-in-{_dtype}",
-            target="keras",
-            requires=KERAS_ON_TORCH,
-            op=_ops,
-            behaviour=(f"Keras rounds the {_dtype} product sum before adding the bias: Dense(1) on x = w = "
-                       "1 + 2^-m with bias 2^-(m+1) (m fraction bits) lands on a tie and rounds to even, "
-                       "0.5 ulp and a little below the exact sum" if _direction == "forward" else
-                       f"torch's gradient kernels round partial sums to {_dtype}: AveragePooling1D(256, "
-                       "strides=1)'s gradient over x (1, 1, 511) with cotangent 10 +- 1 is "
-                       f"{'7.45' if _dtype == 'float16' else '26.7'} ulps off"),
-            example=(lambda _dtype=_dtype: tie_after_rounding(_dtype)) if _direction == "forward" else
-            (lambda _dtype=_dtype: accumulation_example("avg_pool_backward", _dtype)),
-        )
-    )
+register_working_format(
+    "keras-torch-{dtype}-forward-sums-round-in-{dtype}", "keras", KERAS_ON_TORCH,
+    {"float16": ("conv", "conv_transpose", "dense"), "bfloat16": ("conv", "conv_transpose", "dense")},
+    lambda dtype: f"Keras rounds the {dtype} product sum before adding the bias: Dense(1) on x = w = "
+    "1 + 2^-m with bias 2^-(m+1) (m fraction bits) lands on a tie and rounds to even, "
+    "0.5 ulp and a little below the exact sum",
+    tie_after_rounding,
+)
+register_working_format(
+    "keras-torch-{dtype}-backward-sums-round-in-{dtype}", "keras", KERAS_ON_TORCH,
+    {"float16": ("avg_pool_backward", "max_pool_backward", "conv_backward", "conv_transpose_backward"),
+     "bfloat16": ("avg_pool_backward", "max_pool_backward")},
+    lambda dtype: f"torch's gradient kernels round partial sums to {dtype}: AveragePooling1D(256, "
+    "strides=1)'s gradient over x (1, 1, 511) with cotangent 10 +- 1 is "
+    f"{'7.45' if dtype == 'float16' else '26.7'} ulps off",
+    lambda dtype: accumulation_example("avg_pool_backward", dtype),
+)
 
 
 # --- half-precision sums on the jax backend: XLA reduces in the input's format ----------------------------
@@ -2078,54 +2056,42 @@ for (_dtype, _direction), _ops in KERAS_TORCH_HALF.items():
 # in that format (38-42% of drawn cases depart); Conv, ConvTranspose and Dense round the product sum before
 # the bias is added (17-44%); the pooling gradients and the bias gradients (summed over the batch) too.
 
-KERAS_JAX_HALF = {
-    ("float16", "forward"): ("avg_pool", "conv", "conv_transpose", "dense"),
-    ("bfloat16", "forward"): ("avg_pool", "conv", "conv_transpose", "dense"),
-    ("float16", "backward"): ("avg_pool_backward", "max_pool_backward", "conv_backward",
-                              "conv_transpose_backward", "dense_backward"),
-    ("bfloat16", "backward"): ("avg_pool_backward", "max_pool_backward", "conv_backward",
-                               "conv_transpose_backward", "dense_backward"),
-}
-for (_dtype, _direction), _ops in KERAS_JAX_HALF.items():
-    register(
-        from_rule(
-            working_format(_dtype),
-            id=f"keras-jax-{_dtype}-{_direction}-sums-round-in-{_dtype}",
-            target="keras",
-            requires=KERAS_ON_JAX,
-            op=_ops,
-            behaviour=(f"XLA sums {_dtype} in {_dtype}, and Keras rounds the product sum before adding the "
-                       "bias: Dense(1) on x = w = 1 + 2^-m with bias 2^-(m+1) (m fraction bits) lands on a "
-                       "tie and rounds to even, 0.5 ulp and a little below the exact sum"
-                       if _direction == "forward" else
-                       f"the gradients sum {_dtype} cotangents in {_dtype}: "
-                       "AveragePooling1D(256, strides=1)'s gradient over x (1, 1, 511), cotangent 10 +- 1"),
-            example=(lambda _dtype=_dtype: tie_after_rounding(_dtype)) if _direction == "forward" else
-            (lambda _dtype=_dtype: accumulation_example("avg_pool_backward", _dtype)),
-        )
-    )
+register_working_format(
+    "keras-jax-{dtype}-forward-sums-round-in-{dtype}", "keras", KERAS_ON_JAX,
+    {"float16": ("avg_pool", "conv", "conv_transpose", "dense"),
+     "bfloat16": ("avg_pool", "conv", "conv_transpose", "dense")},
+    lambda dtype: f"XLA sums {dtype} in {dtype}, and Keras rounds the product sum before adding the "
+    "bias: Dense(1) on x = w = 1 + 2^-m with bias 2^-(m+1) (m fraction bits) lands on a "
+    "tie and rounds to even, 0.5 ulp and a little below the exact sum",
+    tie_after_rounding,
+)
+register_working_format(
+    "keras-jax-{dtype}-backward-sums-round-in-{dtype}", "keras", KERAS_ON_JAX,
+    {"float16": ("avg_pool_backward", "max_pool_backward", "conv_backward", "conv_transpose_backward",
+                 "dense_backward"),
+     "bfloat16": ("avg_pool_backward", "max_pool_backward", "conv_backward", "conv_transpose_backward",
+                  "dense_backward")},
+    lambda dtype: f"the gradients sum {dtype} cotangents in {dtype}: "
+    "AveragePooling1D(256, strides=1)'s gradient over x (1, 1, 511), cotangent 10 +- 1",
+    lambda dtype: accumulation_example("avg_pool_backward", dtype),
+)
 
 
 # Keras 2's GlobalAveragePooling (tf.reduce_mean) rounds a half-precision mean twice; Keras 3 casts to
 # float32 for the mean (keras.ops.mean) and rounds once (no departure in 60-75 drawn cases per line)
-for _dtype in ("float16", "bfloat16"):
-    register(
-        from_rule(
-            working_format(_dtype),
-            id=f"keras2-tf-{_dtype}-global-average-rounds-twice",
-            target="keras",
-            requires={"keras": ">=2.12,<3", "tensorflow": ">=2.12"},
-            op="global_avg_pool",
-            behaviour=f"GlobalAveragePooling rounds the {_dtype} sum before dividing: 30% of drawn cases "
-            "depart from the tight bound on Keras 2.15 / TF 2.15; the mean of "
-            + ("[8.164, -10.23, 1.673, -2.271, -1.811] is -0.8936, the spec -0.89433594 rounds to -0.8945"
-               if _dtype == "float16" else
-               "[0.5039, -0.5273, 2.5625, 0.4199, -2.1406] is 0.1621, the spec 0.16367 rounds to 0.1641"),
-            # five normal values (make_values' seeds 3 and 0: the first seeds that show it)
-            example=lambda _dtype=_dtype: Case(
-                "global_avg_pool", make_values("normal", 3 if _dtype == "float16" else 0, (1, 1, 5), _dtype)),
-        )
-    )
+register_working_format(
+    "keras2-tf-{dtype}-global-average-rounds-twice", "keras", {"keras": ">=2.12,<3", "tensorflow": ">=2.12"},
+    {"float16": ("global_avg_pool",), "bfloat16": ("global_avg_pool",)},
+    lambda dtype: f"GlobalAveragePooling rounds the {dtype} sum before dividing: 30% of drawn cases "
+    "depart from the tight bound on Keras 2.15 / TF 2.15; the mean of "
+    + ("[8.164, -10.23, 1.673, -2.271, -1.811] is -0.8936, the spec -0.89433594 rounds to -0.8945"
+       if dtype == "float16" else
+       "[0.5039, -0.5273, 2.5625, 0.4199, -2.1406] is 0.1621, the spec 0.16367 rounds to 0.1641"),
+    # five normal values (make_values' seeds 3 and 0: the first seeds that show it)
+    lambda dtype: Case("global_avg_pool",
+                       make_values("normal", 3 if dtype == "float16" else 0, (1, 1, 5), dtype)),
+)
+
 
 
 def _strided_single_column_grad_x(case: Case) -> bool:

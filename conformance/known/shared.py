@@ -6,7 +6,7 @@ register it with their own id, versions and example."""
 from __future__ import annotations
 
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -312,6 +312,19 @@ def working_format(dtype: str) -> Rule:
         predict=spec_output,
         computes_in=dtype,
     )
+
+
+def register_working_format(id: str, target: str, requires: dict[str, str],
+                            ops: Mapping[str, tuple[str, ...]], behaviour: Callable[[str], str],
+                            example: Callable[[str], Case]) -> None:
+    """One `working_format` entry per dtype of `ops` (dtype -> the ops measured departing in it); `id` has a
+    {dtype} field, `behaviour` and `example` take the dtype."""
+    from ..divergences import from_rule, register
+
+    for dtype, dtype_ops in ops.items():
+        register(from_rule(working_format(dtype), id=id.format(dtype=dtype), target=target,
+                           requires=requires, op=dtype_ops, behaviour=behaviour(dtype),
+                           example=lambda dtype=dtype: example(dtype)))
 
 
 def tie_after_rounding(dtype: str) -> Case:

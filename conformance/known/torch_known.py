@@ -14,6 +14,7 @@ from ..divergences import Divergence, from_rule, register, windows_any
 from ..platform import ONEDNN_AVX512, ONEDNN_BF16, ONEDNN_FP16, ONEDNN_NO_BF16
 from .shared import (
     accumulation_example,
+    register_working_format,
     working_format,
     TORCH_MAX_LAST_NAN,
     TORCH_RELU_NAN,
@@ -381,22 +382,15 @@ TORCH_HALF_SUMS = {
     "bfloat16": ("avg_pool_backward", "adaptive_avg_pool", "adaptive_avg_pool_backward", "conv_transpose",
                  "conv_transpose_backward", "im2col_backward", "max_pool_backward"),
 }
-for _dtype, _ops in TORCH_HALF_SUMS.items():
-    register(
-        from_rule(
-            working_format(_dtype),
-            id=f"torch-{_dtype}-sums-accumulate-in-{_dtype}",
-            target="torch",
-            requires={"torch": ">=2.13"},
-            op=_ops,
-            behaviour=f"these kernels round partial sums to {_dtype}: avg_pool_backward over 256 overlapping "
-            f"windows (x (1, 1, 511), kernel 256, stride 1, cotangent 10 +- 1) is "
-            f"{'7.45' if _dtype == 'float16' else '26.7'} ulps off; of cases drawn in {_dtype} (1-3-D, "
-            "small windows) 20% of adaptive_avg_pool (3-D) and 50% of its gradient, 15-30% of avg_pool and "
-            "conv_transpose gradients, 10-30% of conv_transpose and col2im depart from the tight bound",
-            example=lambda _dtype=_dtype: accumulation_example("avg_pool_backward", _dtype),
-        )
-    )
+register_working_format(
+    "torch-{dtype}-sums-accumulate-in-{dtype}", "torch", {"torch": ">=2.13"}, TORCH_HALF_SUMS,
+    lambda dtype: f"these kernels round partial sums to {dtype}: avg_pool_backward over 256 overlapping "
+    f"windows (x (1, 1, 511), kernel 256, stride 1, cotangent 10 +- 1) is "
+    f"{'7.45' if dtype == 'float16' else '26.7'} ulps off; of cases drawn in {dtype} (1-3-D, "
+    "small windows) 20% of adaptive_avg_pool (3-D) and 50% of its gradient, 15-30% of avg_pool and "
+    "conv_transpose gradients, 10-30% of conv_transpose and col2im depart from the tight bound",
+    lambda dtype: accumulation_example("avg_pool_backward", dtype),
+)
 
 # without native bfloat16 kernels torch's conv input gradient (the transposed conv it runs) rounds partial
 # sums to bfloat16 as conv_transpose does everywhere; with AVX512_BF16 it accumulates in float32
