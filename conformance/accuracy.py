@@ -108,14 +108,8 @@ class Accuracy:
     computes_in: set[str] = field(default_factory=set)  # the accumulators the judged bounds assumed
 
     def add(self, m: Measurement, computes_in: str) -> None:
-        self.elements += m.elements
-        self.cases += 1
-        self.histogram.update(m.histogram)
-        self.max_ulps = max(self.max_ulps, m.max_ulps)
-        self.max_fraction = max(self.max_fraction, m.max_fraction)
-        self.beyond_default += m.beyond_default
-        self.beyond_judged += m.beyond_judged
-        self.computes_in.add(computes_in)
+        # not dataclasses.asdict: it rebuilds a Counter from (key, count) pairs, counting the pairs
+        self.merge({**vars(m), "cases": 1, "computes_in": [computes_in]})
 
     def to_json(self) -> dict:
         return {"elements": self.elements, "cases": self.cases, "histogram": dict(self.histogram),

@@ -60,7 +60,7 @@ def accumulation_format(dtype: str) -> str:
 def ulp(x: np.ndarray, dtype: str) -> np.ndarray:
     """The spacing of `dtype`'s values at |x|: 2^(e - p + 1) for |x| in [2^e, 2^(e+1)) with p significand
     bits, and the subnormal spacing below the smallest normal (inf at inf and NaN)."""
-    info = _finfo(_np_dtype(dtype))
+    info = _finfo(np_dtype(dtype))
     magnitude = np.abs(np.asarray(x, dtype=np.float64))
     _, e = np.frexp(magnitude)  # magnitude = m * 2^e, m in [0.5, 1): its binade is e - 1
     binade = np.where(magnitude > 0, np.maximum(e - 1, int(info.minexp)), int(info.minexp))
@@ -238,7 +238,8 @@ def expected_in_dtype(case: Case, expected64: np.ndarray, dtype: str | None = No
         return np.where(np.abs(expected64) >= beyond, np.sign(expected64) * np.inf, expected64)
 
 
-def _np_dtype(name: str) -> np.dtype:
+def np_dtype(name: str) -> np.dtype:
+    """The numpy dtype of a format name, bfloat16 (ml_dtypes) included."""
     if name == "bfloat16":
         import ml_dtypes
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import reference
 
 from .cases import Case, reference_output
+from .compare import np_dtype
 from .targets.capabilities import Capabilities
 
 UNRESTRICTED = Capabilities(dtypes=("float32", "float64"), layouts=("channels_first",))
@@ -37,12 +38,7 @@ def _share(draw, percent: int, label: str) -> bool:
     return 100 - percent <= draw(st.integers(0, 100), label=f"{label} ({percent}%)") < 100
 
 
-def _dtype(name: str) -> np.dtype:
-    if name == "bfloat16":
-        import ml_dtypes
-
-        return np.dtype(ml_dtypes.bfloat16)
-    return np.dtype(name)
+_dtype = np_dtype
 
 
 def make_values(kind: str, seed: int, shape: tuple[int, ...], dtype: str) -> np.ndarray:
