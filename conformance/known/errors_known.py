@@ -11,7 +11,8 @@ a target in the range behaves otherwise; a version no record covers is reported 
 
 Recorded on torch 2.13.0+cpu; keras 3.15.1 with tensorflow-cpu 2.21.0 (oneDNN on, TF's x86 default) and
 with the torch backend; keras 3.10.0 with tensorflow-cpu 2.19.1 and keras 3.5.0 with 2.17.1; keras 3.15.1
-on jax 0.10.2 (JAX_ENABLE_X64 on); keras 2.15.0 with tensorflow-cpu 2.15.1 (the tf215-keras2 tox env).
+on jax 0.10.2 (JAX_ENABLE_X64 on); jax 0.10.2 itself; keras 2.15.0 with tensorflow-cpu 2.15.1 (the
+tf215-keras2 tox env).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ KERAS2_TF = recording("keras", "keras 2.15.0 (tensorflow 2.15.1)",
                       {"keras": ">=2.15,<3", "tensorflow": ">=2.15,<2.16"})
 KERAS_TORCH = recording("keras", "keras 3.15.1 (torch 2.13.0)", {"keras": ">=3.15", "torch": ">=2.13"})
 KERAS_JAX = recording("keras", "keras 3.15.1 (jax 0.10.2)", {"keras": ">=3.15", "jax": ">=0.10"})
+JAX = recording("jax", "jax 0.10.2", {"jax": ">=0.10"})
 
 # --- torch.nn.functional ---------------------------------------------------------------------------------
 
@@ -862,3 +864,172 @@ record("keras", KERAS_JAX, "dense/weight-rank", "raises", exc_type="ValueError",
        detail='Layer … weight shape (3, 3) is not compatible with provided weight shape (3,).')
 record("keras", KERAS_JAX, "dense/bias-shape-mismatch", "raises", exc_type="ValueError",
        detail='Layer … weight shape (4,) is not compatible with provided weight shape (1,).')
+
+# --- jax: lax.reduce_window, lax.conv_general_dilated, jnp.pad, jnp.dot (the adapter functions in
+# targets/jax_target.py, which pass an error input's parameters as given) -----------------------------------
+
+record("jax", JAX, "max_pool/output-zero", "returns_empty", detail="(1, 1, 0)")
+record("jax", JAX, "max_pool/output-negative", "returns_empty", detail="(1, 1, 0)")
+record("jax", JAX, "max_pool/output-zero-strided", "returns_empty", detail="(1, 1, 0)")
+record("jax", JAX, "max_pool/stride-zero", "raises",
+       exc_type="TypeError",
+       detail="reduce_window window_strides must have every element be strictly positive, got (1, 1, 0).")
+record("jax", JAX, "max_pool/kernel-zero", "raises",
+       exc_type="TypeError",
+       detail="reduce_window window_dimensions must have every element be strictly positive, got (1, 1, 0).")
+record("jax", JAX, "max_pool/padding-negative", "returns_result",
+       detail="(1, 1, 1)",
+       note=(
+           "lax.reduce_window reads a negative pad as cropping that many cells (documented for "
+           "lax.pad); the spec rejects it."))
+record("jax", JAX, "max_pool/pad-beyond-half-kernel", "conforms", detail="(1, 1, 6)")
+record("jax", JAX, "max_pool/unbatched-input", "raises",
+       exc_type="TypeError",
+       detail=(
+           "reduce_window got the wrong number of window_dimensions for operand: got operand shape "
+           "(1, 4) with window_dimensions (1, 1, 2)."))
+record("jax", JAX, "max_pool/output-zero-2d-height", "returns_empty", detail="(1, 1, 0, 2)")
+record("jax", JAX, "max_pool/output-zero-2d-width", "returns_empty", detail="(1, 1, 2, 0)")
+record("jax", JAX, "max_pool/kernel-exceeds-padded-input", "returns_empty", detail="(1, 1, 0)")
+record("jax", JAX, "max_pool/stride-negative", "raises",
+       exc_type="TypeError",
+       detail="reduce_window window_strides must have every element be strictly positive, got (1, 1, -1).")
+record("jax", JAX, "max_pool/kernel-negative", "raises",
+       exc_type="TypeError",
+       detail="reduce_window window_dimensions must have every element be strictly positive, got (1, 1, -2).")
+record("jax", JAX, "max_pool/dilation-zero", "raises",
+       exc_type="TypeError",
+       detail="All dilations must be positive, got (1, 1, 0).")
+record("jax", JAX, "max_pool/dilation-negative", "raises",
+       exc_type="TypeError",
+       detail="reduce_window window_dilation must have every element be nonnegative, got (1, 1, -1).")
+record("jax", JAX, "max_pool/kernel-rank-mismatch", "raises",
+       exc_type="TypeError",
+       detail=(
+           "reduce_window got the wrong number of window_dimensions for operand: got operand shape "
+           "(1, 1, 4) with window_dimensions (1, 1, 2, 2)."))
+record("jax", JAX, "max_pool/input-rank-6", "raises",
+       exc_type="TypeError",
+       detail=(
+           "reduce_window got the wrong number of window_dimensions for operand: got operand shape "
+           "(1, 1, 2, 2, 2, 2) with window_dimensions (1, 1, 2, 2, 2)."))
+record('jax', JAX, 'max_pool/int-window-of-padding-only', 'returns_result',
+       detail='(1, 1, 1, 1)',
+       note="a window of only padding reduces to the init value, the dtype's lowest integer.")
+record("jax", JAX, "avg_pool/output-zero", "returns_empty", detail="(1, 1, 0)")
+record("jax", JAX, "avg_pool/output-negative", "returns_empty", detail="(1, 1, 0)")
+record("jax", JAX, "avg_pool/output-zero-strided", "returns_empty", detail="(1, 1, 0)")
+record("jax", JAX, "avg_pool/stride-zero", "raises",
+       exc_type="TypeError",
+       detail="reduce_window window_strides must have every element be strictly positive, got (1, 1, 0).")
+record("jax", JAX, "avg_pool/kernel-zero", "raises",
+       exc_type="TypeError",
+       detail="reduce_window window_dimensions must have every element be strictly positive, got (1, 1, 0).")
+record("jax", JAX, "avg_pool/padding-negative", "returns_result",
+       detail="(1, 1, 1)",
+       note="lax.reduce_window reads a negative pad as cropping that many cells; the spec rejects it.")
+record("jax", JAX, "avg_pool/pad-beyond-half-kernel", "conforms", detail="(1, 1, 6)")
+record("jax", JAX, "avg_pool/unbatched-input", "raises",
+       exc_type="TypeError",
+       detail=(
+           "reduce_window got the wrong number of window_dimensions for operand: got operand shape "
+           "(1, 4) with window_dimensions (1, 1, 2)."))
+record('jax', JAX, 'avg_pool/divisor-override-zero', 'returns_result',
+       detail='(1, 1, 1, 1)',
+       note="the user's division by 0 gives inf (or NaN); nothing checks the divisor.")
+record("jax", JAX, "avg_pool/divisor-override-negative", "returns_result",
+       detail="(1, 1, 1, 1)",
+       note="dividing by a negative divisor flips the sign; nothing checks the divisor.")
+record("jax", JAX, "avg_pool/kernel-exceeds-input-3d", "conforms", detail="(1, 1, 2, 2, 2)")
+record("jax", ADAPTER, "lp_pool/norm-type-zero", "not_expressible", detail="jax has no lp_pool")
+record("jax", ADAPTER, "lp_pool/norm-type-negative", "not_expressible", detail="jax has no lp_pool")
+record("jax", ADAPTER, "lp_pool/output-negative", "not_expressible", detail="jax has no lp_pool")
+record("jax", ADAPTER, "lp_pool/stride-zero", "not_expressible", detail="jax has no lp_pool")
+record("jax", ADAPTER, "lp_pool/kernel-zero", "not_expressible", detail="jax has no lp_pool")
+record("jax", ADAPTER, "adaptive_max_pool/output-size-zero", "not_expressible",
+       detail="jax has no adaptive_max_pool")
+record("jax", ADAPTER, "adaptive_max_pool/output-size-negative", "not_expressible",
+       detail="jax has no adaptive_max_pool")
+record("jax", ADAPTER, "adaptive_max_pool/empty-input", "not_expressible",
+       detail="jax has no adaptive_max_pool")
+record("jax", ADAPTER, "adaptive_max_pool/output-rank-mismatch", "not_expressible",
+       detail="jax has no adaptive_max_pool")
+record("jax", ADAPTER, "adaptive_avg_pool/output-size-zero", "not_expressible",
+       detail="jax has no adaptive_avg_pool")
+record("jax", ADAPTER, "adaptive_avg_pool/output-size-negative", "not_expressible",
+       detail="jax has no adaptive_avg_pool")
+record("jax", ADAPTER, "adaptive_avg_pool/empty-input", "not_expressible",
+       detail="jax has no adaptive_avg_pool")
+record("jax", ADAPTER, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
+       detail="jax has no adaptive_avg_pool")
+record('jax', JAX, 'zero_pad/padding-negative', 'raises',
+       exc_type='ValueError',
+       detail="index can't contain negative values")
+record('jax', JAX, 'zero_pad/padding-negative-2d', 'raises',
+       exc_type='ValueError',
+       detail="index can't contain negative values")
+record("jax", JAX, "zero_pad/padding-non-integer", "raises",
+       exc_type="TypeError",
+       detail="`pad_width` must be of integral type.")
+record("jax", JAX, "zero_pad/padding-rank-mismatch", "raises",
+       exc_type="ValueError",
+       detail=(
+           "jnp.pad: pad_width with nd=3 has unsupported shape (4, 2). Valid shapes are (3, 2), (1, "
+           "2), (2,), (1,), or ()."))
+record("jax", JAX, "zero_pad/unbatched-input", "raises",
+       exc_type="ValueError",
+       detail=(
+           "jnp.pad: pad_width with nd=2 has unsupported shape (3, 2). Valid shapes are (2, 2), (1, "
+           "2), (2,), (1,), or ()."))
+record("jax", JAX, "conv/kernel-exceeds-input", "returns_empty", detail="(1, 1, 0)")
+record("jax", JAX, "conv/kernel-exceeds-padded-input", "returns_empty", detail="(1, 1, 0)")
+record("jax", JAX, "conv/kernel-zero", "raises",
+       exc_type="ValueError",
+       detail="Cannot lower jaxpr with verifier errors:")
+record("jax", JAX, "conv/stride-zero", "raises",
+       exc_type="ValueError",
+       detail="Cannot lower jaxpr with verifier errors:")
+record("jax", JAX, "conv/stride-negative", "raises",
+       exc_type="ValueError",
+       detail="Cannot lower jaxpr with verifier errors:")
+record("jax", JAX, "conv/dilation-zero", "raises",
+       exc_type="TypeError",
+       detail="All dilations must be positive, got (0,).")
+record("jax", JAX, "conv/padding-negative", "returns_result",
+       detail="(1, 1, 1)",
+       note="lax.conv_general_dilated reads a negative pad as cropping; the spec rejects it.")
+record("jax", JAX, "conv/groups-input-channels", "raises",
+       exc_type="ValueError",
+       detail=(
+           "conv_general_dilated feature_group_count must divide lhs feature dimension size, but 2 "
+           "does not divide 3."))
+record("jax", JAX, "conv/groups-output-channels", "raises",
+       exc_type="ValueError",
+       detail=(
+           "conv_general_dilated rhs output feature dimension size must be a multiple of "
+           "feature_group_count, but 3 is not a multiple of 2."))
+record("jax", JAX, "conv/groups-zero", "raises",
+       exc_type="ValueError",
+       detail="conv_general_dilated feature_group_count must be a positive integer, got 0.")
+record("jax", JAX, "conv/weight-channel-mismatch", "raises",
+       exc_type="ValueError",
+       detail=(
+           "conv_general_dilated lhs feature dimension size divided by feature_group_count must equal "
+           "the rhs input feature dimension size, but 3 // 1 != 2."))
+record("jax", JAX, "conv/bias-shape-mismatch", "raises",
+       exc_type="TypeError",
+       detail="add got incompatible shapes for broadcasting: (1, 2, 3), (1, 3, 1).")
+record("jax", JAX, "conv/unbatched-input", "raises",
+       exc_type="TypeError",
+       detail="convolution requires lhs and rhs ndim to be equal, got 2 and 3.")
+record("jax", JAX, "conv/same-strided", "conforms", detail="(1, 1, 3)")
+record("jax", JAX, "conv/stride-with-dilation", "conforms", detail="(1, 1, 3)")
+record("jax", JAX, "dense/in-features-mismatch", "raises",
+       exc_type="TypeError",
+       detail="dot_general requires contracting dimensions to have the same shape, got (3,) and (5,).")
+record("jax", JAX, "dense/weight-rank", "returns_result",
+       detail="(2,)",
+       note="jnp.dot with a 1-D weight is a matrix-vector product: a (2,) result, no error.")
+record("jax", JAX, "dense/bias-shape-mismatch", "returns_result",
+       detail="(2, 4)",
+       note="a (1,) bias broadcasts over every output feature.")

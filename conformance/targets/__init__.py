@@ -7,7 +7,7 @@ target's worker process (`executor.py`) with the case's arrays and parameters tr
 (for error inputs, `error_call(case, rank)` passes the parameters through as given); a repro prints the
 function's own source and the exact call, so it is always what ran.
 
-Built-in targets are torch and keras (and `impl`, a user's module); others register through the entry
+Built-in targets are torch, keras and jax (and `impl`, a user's module); others register through the entry
 point group `conformance.targets` (see README, "Adding a target").
 """
 
@@ -226,10 +226,11 @@ def all_targets(impl: str | None = None, capped: tuple[str, ...] = ()) -> list[T
     """The built-in targets, those other packages register under the entry point group
     `conformance.targets` (each entry point: a callable returning a Target), `impl` for a module, and
     the ISA-capped variants named in `capped` (`torch@avx2`)."""
+    from .jax_target import JaxTarget
     from .keras_target import KerasTarget
     from .torch_target import TorchTarget
 
-    targets: list[Target] = [TorchTarget(), KerasTarget()]
+    targets: list[Target] = [TorchTarget(), KerasTarget(), JaxTarget()]
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if entry.name not in {t.name for t in targets}:
             targets.append(entry.load()())
