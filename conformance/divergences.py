@@ -186,10 +186,13 @@ def predicted_output(found: list[Divergence], case: Case, spec: np.ndarray) -> P
 def windows_any(case: Case, mask: np.ndarray) -> np.ndarray:
     """For each output element of a windowed op: does its window contain a cell where `mask` is true?
 
-    Computed with the reference's own sum pool over the mask, so it shares the spec's window geometry.
+    Computed with the reference's own sum pool over the mask (an adaptive pool's own max pool), so it
+    shares the spec's window geometry.
     """
     import reference
 
+    if case.spec.family == "adaptive":
+        return reference.adaptive_max_pool(mask.astype(np.float64), case.out_size) > 0
     counts = reference.sum_pool(
         mask.astype(np.float64), case.kernel, case.strides, case.pads, case.dilations, case.ceil_mode
     )

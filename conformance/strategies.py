@@ -275,7 +275,7 @@ def adaptive_cases(draw, op: str, caps: Capabilities) -> Case:
     rank = draw(st.sampled_from(caps.ranks), label="rank")
     shape = draw(batch_and_spatial(rank, caps), label="shape")
     out = tuple(draw(st.integers(1, n + 2), label=f"output_size[{i}]") for i, n in enumerate(shape[2:]))
-    x = draw(input_arrays(shape, caps.dtypes), label="x")
+    x = draw(input_arrays(shape, caps.dtypes_for(rank)), label="x")
     return Case(op, x, output_size=out, layout=draw(st.sampled_from(caps.layouts), label="layout"))
 
 

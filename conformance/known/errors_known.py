@@ -39,6 +39,7 @@ KERAS_313_UP = {"keras": ">=3.13", "tensorflow": ">=2.16"}
 KERAS_5_TO_312 = {"keras": ">=3.5,<3.13", "tensorflow": ">=2.16"}
 KERAS_315_UP = {"keras": ">=3.15", "tensorflow": ">=2.16"}
 KERAS_5_TO_313 = {"keras": ">=3.5,<3.14", "tensorflow": ">=2.16"}
+KERAS_BEFORE_ADAPTIVE = {"keras": "<3.13"}  # Adaptive*Pooling1D-3D ship from Keras 3.13 on
 KERAS2_TF = recording("keras", "keras 2.15.0 (tensorflow 2.15.1)",
                       {"keras": ">=2.15,<3", "tensorflow": ">=2.15,<2.16"})
 KERAS_TORCH = recording("keras", "keras 3.15.1 (torch 2.13.0)", {"keras": ">=3.15", "torch": ">=2.13"})
@@ -344,22 +345,47 @@ record("keras", ADAPTER, "lp_pool/stride-zero", "not_expressible",
        detail="Keras has no lp_pool layer")
 record("keras", ADAPTER, "lp_pool/kernel-zero", "not_expressible",
        detail="Keras has no lp_pool layer")
-record("keras", ADAPTER, "adaptive_max_pool/output-size-zero", "not_expressible",
-       detail="Keras has no adaptive_max_pool layer")
-record("keras", ADAPTER, "adaptive_max_pool/output-size-negative", "not_expressible",
-       detail="Keras has no adaptive_max_pool layer")
-record("keras", ADAPTER, "adaptive_max_pool/empty-input", "not_expressible",
-       detail="Keras has no adaptive_max_pool layer")
-record("keras", ADAPTER, "adaptive_max_pool/output-rank-mismatch", "not_expressible",
-       detail="Keras has no adaptive_max_pool layer")
-record("keras", ADAPTER, "adaptive_avg_pool/output-size-zero", "not_expressible",
-       detail="Keras has no adaptive_avg_pool layer")
-record("keras", ADAPTER, "adaptive_avg_pool/output-size-negative", "not_expressible",
-       detail="Keras has no adaptive_avg_pool layer")
-record("keras", ADAPTER, "adaptive_avg_pool/empty-input", "not_expressible",
-       detail="Keras has no adaptive_avg_pool layer")
-record("keras", ADAPTER, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
-       detail="Keras has no adaptive_avg_pool layer")
+record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_max_pool/output-size-zero", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_max_pool/output-size-negative", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_max_pool/empty-input", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_max_pool/output-rank-mismatch", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_avg_pool/output-size-zero", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_avg_pool/output-size-negative", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_avg_pool/empty-input", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+# Keras' adaptive pooling on TF (measured on Keras 3.15.1 / TF 2.21): the window arithmetic runs in Python
+# (keras/src/backend/tensorflow/nn.py), so an output size of 0 divides by zero there
+ADAPTIVE_ON_TF = {"keras": ">=3.15", "tensorflow": ">=2.21"}
+record("keras", ADAPTIVE_ON_TF, "adaptive_max_pool/output-size-zero", "raises", exc_type="ZeroDivisionError",
+       detail="division by zero")
+record("keras", ADAPTIVE_ON_TF, "adaptive_max_pool/output-size-negative", "raises",
+       exc_type="InvalidArgumentError",
+       detail="Requires start <= limit when delta > 0: 0/-1")
+record("keras", ADAPTIVE_ON_TF, "adaptive_max_pool/empty-input", "raises", exc_type="ValueError",
+       detail=(
+           "`strides` > `window_shape` not supported due to inconsistency between CPU and GPU "
+           "implementations. Received: strides=[1] and window_shape=(0,)"))
+record("keras", ADAPTIVE_ON_TF, "adaptive_max_pool/output-rank-mismatch", "raises", exc_type="ValueError",
+       detail="For 1D input, `output_size` tuple must have length 1. Received: (2, 2)")
+record("keras", ADAPTIVE_ON_TF, "adaptive_avg_pool/output-size-zero", "raises", exc_type="ZeroDivisionError",
+       detail="division by zero")
+record("keras", ADAPTIVE_ON_TF, "adaptive_avg_pool/output-size-negative", "raises",
+       exc_type="InvalidArgumentError",
+       detail="Requires start <= limit when delta > 0: 0/-1")
+record("keras", ADAPTIVE_ON_TF, "adaptive_avg_pool/empty-input", "raises", exc_type="ValueError",
+       detail=(
+           "`strides` > `window_shape` not supported due to inconsistency between CPU and GPU "
+           "implementations. Received: strides=[1] and window_shape=(0,)"))
+record("keras", ADAPTIVE_ON_TF, "adaptive_avg_pool/output-rank-mismatch", "raises", exc_type="ValueError",
+       detail="For 1D input, `output_size` tuple must have length 1. Received: (2, 2)")
 record("keras", KERAS3_TF, "zero_pad/padding-negative", "raises", exc_type="ValueError",
        detail=(
            "The `padding` argument must be a tuple of 2 integers. Received padding=-1, including values "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -120,7 +121,7 @@ register(
         id="keras-max-pool-ignores-nan",
         target="keras",
         requires=TF_BACKEND,
-        op="max_pool",
+        op=("max_pool", "adaptive_max_pool"),  # AdaptiveMaxPooling runs the same MaxPool kernel
         applies=lambda case: _nan_windows(case) and not _clamped_windows(case).any(),
         when="a window holds a NaN next to at least one number",
         spec="NaN propagates: a window holding a NaN yields NaN",
@@ -142,7 +143,7 @@ register(
         id="keras-max-pool-lowest-for-empty-window",
         target="keras",
         requires=TF_BACKEND,
-        op="max_pool",
+        op=("max_pool", "adaptive_max_pool"),  # AdaptiveMaxPooling runs the same MaxPool kernel
         applies=lambda case: bool(_clamped_windows(case).any()),
         when="a window holds only NaN and -inf (padding included); for bfloat16 only when one of them is NaN",
         spec="a window of -inf yields -inf, a window with a NaN yields NaN",
@@ -222,7 +223,7 @@ register(
         id="keras-max-pool-flushes-subnormals",
         target="keras",
         requires=TF_BACKEND,
-        op="max_pool",
+        op=("max_pool", "adaptive_max_pool"),  # AdaptiveMaxPooling runs the same MaxPool kernel
         applies=_subnormals_flushed,
         when="float64 or bfloat16 input holding subnormal numbers",
         spec="max pooling returns input values exactly, subnormals included",
@@ -1965,6 +1966,140 @@ register(
 )
 
 
+# --- Keras adaptive pooling on TF (Keras 3.13+): the "two-pool gather" ------------------------------------
+# AdaptiveMaxPooling/AdaptiveAveragePooling pool each dim twice with VALID windows of small = ceil(L/out)
+# and big = small + 1 cells, stride 1, and gather each output's window from the two. Where L == 1 or
+# out == 1, big > L and the big pool is empty (keras/src/backend/tensorflow/nn.py, _adaptive_max_pool1d).
+# Measured on Keras 3.15.1 / TF 2.21: AdaptiveAveragePooling computes correctly around the empty pool.
+
+ADAPTIVE_TF = {"keras": ">=3.13", "tensorflow": ">=2.21"}
+
+
+def _empty_big_pool(case: Case) -> list[bool]:
+    """Per spatial dim: is Keras' big window (ceil(L/out) + 1 cells) longer than the input?"""
+    return [-(-n // o) + 1 > n for n, o in zip(case.shape[2:], case.out_size)]
+
+
+register(
+    Divergence(
+        id="keras-tf-adaptive-max-pool-empty-big-pool-sigfpe",
+        target="keras",
+        requires=ADAPTIVE_TF,
+        platforms=TF_ONEDNN_ON,
+        op="adaptive_max_pool",
+        applies=lambda case: _empty_big_pool(case)[-1] and (case.dtype == "float32" or (
+            case.dtype == "bfloat16" and (case.shape[1] <= 3 or prod(case.out_size[:-1]) > 1))),
+        when="float32 AdaptiveMaxPooling whose last spatial dim has one cell or one output (Keras' big "
+        "window is then longer than the input); bfloat16 too, unless it has 4+ channels and one output "
+        "along every other dim",
+        spec="every output is the max of its adaptive window",
+        behaviour="the process dies with SIGFPE: oneDNN's MaxPool over the empty big-window pool divides by "
+        "zero (AdaptiveMaxPooling1D(1) on float32 (1, 1, 1)); float64 and float16 (TF's own kernels) "
+        "compute, so does bfloat16 with 4+ channels and a single row into the last pool (another oneDNN "
+        "kernel), and so does an empty pool along any other dim (measured over L, out in {1, 2, 3, 5, 6} "
+        "in 1-3-D, N 1-2, C 1-16, both layouts)",
+        predict=spec_output,
+        crashes=True,
+        example=lambda: Case("adaptive_max_pool", np.array([[[1.0]]], np.float32), output_size=(1,)),
+    )
+)
+
+register(
+    Divergence(
+        id="keras-tf-adaptive-max-pool-backward-empty-big-pool",
+        target="keras",
+        requires=TF_GRADIENTS,
+        op="adaptive_max_pool_backward",
+        applies=lambda case: any(_empty_big_pool(case)),
+        when="the gradient of AdaptiveMaxPooling where some spatial dim has one cell or one output",
+        spec="each window's gradient goes to its first maximum",
+        behaviour="float32 and bfloat16 die with SIGFPE (AdaptiveMaxPooling1D(1) on (1, 1, 1)); float64 and "
+        "float16 return uninitialised memory where the empty pool's gradient lands, different from one "
+        "run to the next (float16 x (1, 1, 5), output 1, g = 4 gave [0.005127, -2.47e-05, nan, 0, 2.328], "
+        "spec [0, 0, 0, 0, 4], and the spec's answer on the next run): nothing is compared",
+        predict=spec_output,
+        corrupts_memory=True,
+        example=lambda: Case("adaptive_max_pool_backward", np.array([[[1.0]]], np.float32), output_size=(1,),
+                             grad_output=np.array([[[4.0]]], np.float32)),
+    )
+)
+
+
+def keras_tf_adaptive_max_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """The gradient through Keras' separable adaptive max pooling: MaxPool over D, then H, then W. Each
+    stage's forward pass is TF's MaxPool (the max of a window's numbers, at least the format's lowest:
+    tf_max_pool); its gradient is MaxPoolGrad's in 1-D and 2-D (the window's first cell, replaced only by
+    a strictly greater one: tied maxima send it to the smallest W index, then H; a NaN gets it only as the
+    first cell of its window along a dim) and MaxPool3DGrad's in 3-D (every cell within 1e-5 of the
+    stage's output: tf_max_pool3d_grad)."""
+    assert case.grad_output is not None
+    fmt = case.x.dtype.type
+    stages, values = [], case.x.astype(np.float64)
+    for dim, (n, o) in enumerate(zip(case.shape[2:], case.out_size)):
+        axis, windows, pooled = 2 + dim, [range(j * n // o, -(-(j + 1) * n // o)) for j in range(o)], []
+        for cells in windows:
+            window = np.take(values, cells, axis=axis)
+            numbers = np.where(np.isnan(window), -np.inf, window)
+            pooled.append(np.maximum(numbers.max(axis=axis), _lowest(case)))
+        stages.append((axis, windows, values))
+        values = np.stack(pooled, axis=axis)
+    grad = case.grad_output.astype(np.float64)
+    for axis, windows, inputs in reversed(stages):
+        below = np.zeros(inputs.shape)
+        for j, cells in enumerate(windows):
+            window, g = np.take(inputs, cells, axis=axis), np.take(grad, [j], axis=axis)
+            if case.rank == 3:
+                out = np.maximum(np.where(np.isnan(window), -np.inf, window).max(axis=axis, keepdims=True),
+                                 _lowest(case))
+                with np.errstate(invalid="ignore", over="ignore"):
+                    taken = np.abs((window.astype(fmt).astype(np.float32)
+                                    - out.astype(fmt).astype(np.float32)).astype(fmt)) < fmt(1e-5)
+            else:
+                chosen = np.zeros(np.take(window, [0], axis=axis).shape, dtype=np.int64)
+                best = np.take(window, [0], axis=axis)
+                for i in range(1, len(cells)):
+                    cell = np.take(window, [i], axis=axis)
+                    with np.errstate(invalid="ignore"):
+                        greater = cell > best
+                    chosen, best = np.where(greater, i, chosen), np.where(greater, cell, best)
+                shape = [1] * window.ndim
+                shape[axis] = len(cells)
+                taken = chosen == np.arange(len(cells)).reshape(shape)
+            index = [slice(None)] * below.ndim
+            index[axis] = slice(cells.start, cells.stop)
+            below[tuple(index)] += np.where(taken, g, 0.0)
+        grad = below
+    return grad
+
+
+def _separable_routing_differs(case: Case) -> bool:
+    if any(_empty_big_pool(case)):
+        return False
+    return not np.array_equal(keras_tf_adaptive_max_grad(case, np.empty(0)), reference_output(case),
+                              equal_nan=True)
+
+
+register(
+    Divergence(
+        id="keras-tf-adaptive-max-pool-backward-separable-routing",
+        target="keras",
+        requires=TF_GRADIENTS,
+        op="adaptive_max_pool_backward",
+        applies=_separable_routing_differs,
+        when="2-D or 3-D AdaptiveMaxPooling whose window holds its maximum more than once, or a window "
+        "holding NaN (any rank)",
+        spec="a window's gradient goes to its first maximum in row-major order (its first NaN if any)",
+        behaviour="Keras pools one dim after another (D, then H, then W), so the gradient goes to the tied "
+        "maximum with the smallest W index, then H, then D: AdaptiveMaxPooling2D(1) on [[1, 3], [3, 2]] "
+        "sends it to (1, 0), the spec to (0, 1); a NaN gets it only as the first cell of its window "
+        "along a dim (AdaptiveMaxPooling1D(1) on [1, NaN] sends it to the 1)",
+        predict=keras_tf_adaptive_max_grad,
+        example=lambda: Case("adaptive_max_pool_backward", np.array([[[[1.0, 3.0], [3.0, 2.0]]]], np.float32),
+                             output_size=(1, 1), grad_output=np.array([[[[4.0]]]], np.float32)),
+    )
+)
+
+
 # --- half-precision sums on TF: Eigen's half arithmetic and a separate BiasAdd ----------------------------
 # Measured on TF 2.21 / Keras 3.15 (Zen 5, AVX512_BF16, no AVX512_FP16): float16 pooling sums in float16
 # (a 1024-cell average of 10 +- 1 is 52.7 ulps off); Conv and Dense round the product sum to the format
@@ -1973,8 +2108,8 @@ register(
 # avg_pool f16 27%, conv 35% f16 / 31% bf16, conv_transpose 48% / 25%, dense 23% / 19%.
 
 KERAS_TF_HALF_FORWARD = {
-    "float16": ("avg_pool", "conv", "conv_transpose", "dense"),
-    "bfloat16": ("conv", "conv_transpose", "dense"),
+    "float16": ("avg_pool", "adaptive_avg_pool", "conv", "conv_transpose", "dense"),
+    "bfloat16": ("adaptive_avg_pool", "conv", "conv_transpose", "dense"),
 }
 register_working_format(
     "keras-tf-{dtype}-sums-round-in-{dtype}", "keras", TF_BACKEND, KERAS_TF_HALF_FORWARD,
@@ -1987,9 +2122,11 @@ register_working_format(
 
 KERAS_TF_HALF_BACKWARD = {
     "float16": ("avg_pool_backward", "max_pool_backward", "global_max_pool_backward", "conv_backward",
-                "conv_transpose_backward", "dense_backward"),
+                "conv_transpose_backward", "dense_backward", "adaptive_avg_pool_backward",
+                "adaptive_max_pool_backward"),
     "bfloat16": ("avg_pool_backward", "max_pool_backward", "global_max_pool_backward", "conv_backward",
-                 "conv_transpose_backward", "dense_backward"),
+                 "conv_transpose_backward", "dense_backward", "adaptive_avg_pool_backward",
+                 "adaptive_max_pool_backward"),
 }
 register_working_format(
     "keras-tf-{dtype}-gradient-sums-round-in-{dtype}", "keras", TF_GRADIENTS, KERAS_TF_HALF_BACKWARD,

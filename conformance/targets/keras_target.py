@@ -163,6 +163,14 @@ def global_avg_pool(x, *, rank, layout, **config):
     return run_layer(layer(f"GlobalAveragePooling{rank}D", **config), x, layout)
 
 
+def adaptive_max_pool(x, *, rank, layout, **config):
+    return run_layer(layer(f"AdaptiveMaxPooling{rank}D", **config), x, layout)
+
+
+def adaptive_avg_pool(x, *, rank, layout, **config):
+    return run_layer(layer(f"AdaptiveAveragePooling{rank}D", **config), x, layout)
+
+
 def zero_pad(x, *, rank, layout, **config):
     return run_layer(layer(f"ZeroPadding{rank}D", **config), x, layout)
 
@@ -258,6 +266,7 @@ def _flat(value: Any) -> list[Any]:
 # a garbage bfloat16 kernel gradient, another MaxPool3D rounding, Conv2DTranspose 'same' refused)
 GRADIENT_FLOOR = (3, 15)
 TRANSPOSE_FLOOR = (3, 12)
+ADAPTIVE_FLOOR = (3, 13)  # AdaptiveMaxPooling/AdaptiveAveragePooling1D-3D first ship in Keras 3.13
 # Keras 3 releases before this one lack what the adapter assumes (see missing_reason); Keras 2.15 is supported
 KERAS3_FLOOR = (3, 5)
 
@@ -369,6 +378,12 @@ class KerasTarget(Target):
             "sigmoid": Adapter(plain, self._activation_call(sigmoid), self._supports),
             "tanh": Adapter(plain, self._activation_call(tanh), self._supports),
         }
+        if keras_release(_distribution_version("keras")) >= ADAPTIVE_FLOOR:
+            # output larger than the input, and overlapping windows (L not divisible by the output) included
+            adaptive = Capabilities(dtypes=_DTYPES, dtypes_3d=("float32", "bfloat16"), layouts=_LAYOUTS)
+            adapters.update({op: Adapter(adaptive, self._adaptive_call, self._supports,
+                                         lambda case, rank: self._adaptive_call(case, rank))
+                             for op in ("adaptive_max_pool", "adaptive_avg_pool")})
         # each layer's gradients through its backend's autodiff, as the layer's own forward call builds it;
         # older Keras lines stay forward-only targets (see lacks)
         if keras_release(_distribution_version("keras")) >= GRADIENT_FLOOR:
@@ -377,6 +392,9 @@ class KerasTarget(Target):
         return adapters
 
     def lacks(self, op: str) -> str:
+        if op.startswith("adaptive") and self.keras_release < ADAPTIVE_FLOOR:
+            return (f"Keras has no adaptive_*_pool layer before {'.'.join(map(str, ADAPTIVE_FLOOR))} "
+                    f"(keras {self.version})")
         if op.endswith("_backward") and self.keras_release < GRADIENT_FLOOR:
             return (f"{op}: Keras gradients are checked from Keras {'.'.join(map(str, GRADIENT_FLOOR))} on "
                     f"(the line their divergences were measured on); Keras {self.version} is a forward-only "
@@ -556,6 +574,15 @@ class KerasTarget(Target):
                 "data_format": case.layout,
                 "dtype": case.dtype,
             },
+            outputs=_OUTPUTS,
+        )
+
+    def _adaptive_call(self, case: Case, rank: int | None = None) -> Call:
+        r = case.rank if rank is None else rank
+        return Call(
+            adaptive_max_pool if case.op == "adaptive_max_pool" else adaptive_avg_pool,
+            {"rank": r, "layout": case.layout, "output_size": _one(case.out_size, r),
+             "data_format": case.layout, "dtype": case.dtype},
             outputs=_OUTPUTS,
         )
 
