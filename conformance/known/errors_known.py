@@ -39,12 +39,12 @@ KERAS_313_UP = {"keras": ">=3.13", "tensorflow": ">=2.16"}
 KERAS_5_TO_312 = {"keras": ">=3.5,<3.13", "tensorflow": ">=2.16"}
 KERAS_315_UP = {"keras": ">=3.15", "tensorflow": ">=2.16"}
 KERAS_5_TO_313 = {"keras": ">=3.5,<3.14", "tensorflow": ">=2.16"}
-KERAS_BEFORE_ADAPTIVE = {"keras": "<3.13"}  # Adaptive*Pooling1D-3D ship from Keras 3.13 on
+KERAS_BEFORE_ADAPTIVE = {"keras": ">=3,<3.13"}  # Adaptive*Pooling1D-3D ship from Keras 3.13 on
 KERAS2_TF = recording("keras", "keras 2.15.0 (tensorflow 2.15.1)",
                       {"keras": ">=2.15,<3", "tensorflow": ">=2.15,<2.16"})
 KERAS_TORCH = recording("keras", "keras 3.15.1 (torch 2.13.0)", {"keras": ">=3.15", "torch": ">=2.13"})
 KERAS_JAX = recording("keras", "keras 3.15.1 (jax 0.10.2)", {"keras": ">=3.15", "jax": ">=0.10"})
-JAX = recording("jax", "jax 0.10.2", {"jax": ">=0.10"})
+JAX = recording("jax", "jax 0.9.2 and 0.10.2", {"jax": ">=0.9"})
 
 # --- torch.nn.functional ---------------------------------------------------------------------------------
 
@@ -361,9 +361,25 @@ record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_avg_pool/empty-input", "not_exp
        detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
 record("keras", KERAS_BEFORE_ADAPTIVE, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
        detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
-# Keras' adaptive pooling on TF (measured on Keras 3.15.1 / TF 2.21): the window arithmetic runs in Python
-# (keras/src/backend/tensorflow/nn.py), so an output size of 0 divides by zero there
-ADAPTIVE_ON_TF = {"keras": ">=3.15", "tensorflow": ">=2.21"}
+record("keras", KERAS2_TF, "adaptive_max_pool/output-size-zero", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS2_TF, "adaptive_max_pool/output-size-negative", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS2_TF, "adaptive_max_pool/empty-input", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS2_TF, "adaptive_max_pool/output-rank-mismatch", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS2_TF, "adaptive_avg_pool/output-size-zero", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS2_TF, "adaptive_avg_pool/output-size-negative", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS2_TF, "adaptive_avg_pool/empty-input", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+record("keras", KERAS2_TF, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
+       detail="Keras has no adaptive_*_pool layer before 3.13 (keras …)")
+# Keras' adaptive pooling on TF (measured on Keras 3.13.2 and 3.15.1 / TF 2.21): the window arithmetic runs
+# in Python (keras/src/backend/tensorflow/nn.py), so an output size of 0 divides by zero there
+ADAPTIVE_ON_TF = {"keras": ">=3.13", "tensorflow": ">=2.21"}
 record("keras", ADAPTIVE_ON_TF, "adaptive_max_pool/output-size-zero", "raises", exc_type="ZeroDivisionError",
        detail="division by zero")
 record("keras", ADAPTIVE_ON_TF, "adaptive_max_pool/output-size-negative", "raises",
@@ -386,6 +402,66 @@ record("keras", ADAPTIVE_ON_TF, "adaptive_avg_pool/empty-input", "raises", exc_t
            "implementations. Received: strides=[1] and window_shape=(0,)"))
 record("keras", ADAPTIVE_ON_TF, "adaptive_avg_pool/output-rank-mismatch", "raises", exc_type="ValueError",
        detail="For 1D input, `output_size` tuple must have length 1. Received: (2, 2)")
+# Keras' adaptive pooling on torch validates output_size itself; on jax, as on TF, the window arithmetic
+# divides by an output size of 0 (measured on Keras 3.15.1)
+record("keras", KERAS_TORCH, "adaptive_max_pool/output-size-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `output_size` argument must be a tuple of 1 integers. Received output_size=(0,), "
+           "including values {0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "adaptive_max_pool/output-size-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `output_size` argument must be a tuple of 1 integers. Received output_size=(-1,), "
+           "including values {-1} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "adaptive_max_pool/empty-input", "raises", exc_type="RuntimeError",
+       detail=(
+           "adaptive_max_pool1d(): Expected input to have non-zero size for non-batch dimensions, but "
+           "input has sizes [1, 1, 0] with dimension 2 being empty"))
+record("keras", KERAS_TORCH, "adaptive_max_pool/output-rank-mismatch", "raises", exc_type="ValueError",
+       detail=(
+           "For 1D input, `output_size` tuple must have length 1. Received: (2, 2)"))
+record("keras", KERAS_TORCH, "adaptive_avg_pool/output-size-zero", "raises", exc_type="ValueError",
+       detail=(
+           "The `output_size` argument must be a tuple of 1 integers. Received output_size=(0,), "
+           "including values {0} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "adaptive_avg_pool/output-size-negative", "raises", exc_type="ValueError",
+       detail=(
+           "The `output_size` argument must be a tuple of 1 integers. Received output_size=(-1,), "
+           "including values {-1} that do not satisfy `value > 0`"))
+record("keras", KERAS_TORCH, "adaptive_avg_pool/empty-input", "raises", exc_type="RuntimeError",
+       detail=(
+           "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but "
+           "input has sizes [1, 1, 1, 0] with dimension 3 being empty"))
+record("keras", KERAS_TORCH, "adaptive_avg_pool/output-rank-mismatch", "raises", exc_type="ValueError",
+       detail=(
+           "For 1D input, `output_size` tuple must have length 1. Received: (2, 2)"))
+record("keras", KERAS_JAX, "adaptive_max_pool/output-size-zero", "raises", exc_type="ZeroDivisionError",
+       detail=(
+           "division by zero"))
+record("keras", KERAS_JAX, "adaptive_max_pool/output-size-negative", "raises", exc_type="TypeError",
+       detail=(
+           "reduce_window window_dimensions must have every element be strictly positive, got (1, -4, "
+           "1)."))
+record("keras", KERAS_JAX, "adaptive_max_pool/empty-input", "raises", exc_type="TypeError",
+       detail=(
+           "reduce_window window_dimensions must have every element be strictly positive, got (1, 0, "
+           "1)."))
+record("keras", KERAS_JAX, "adaptive_max_pool/output-rank-mismatch", "raises", exc_type="ValueError",
+       detail=(
+           "For 1D input, `output_size` tuple must have length 1. Received: (2, 2)"))
+record("keras", KERAS_JAX, "adaptive_avg_pool/output-size-zero", "raises", exc_type="ZeroDivisionError",
+       detail=(
+           "division by zero"))
+record("keras", KERAS_JAX, "adaptive_avg_pool/output-size-negative", "raises", exc_type="TypeError",
+       detail=(
+           "reduce_window window_dimensions must have every element be strictly positive, got (1, -4, "
+           "1)."))
+record("keras", KERAS_JAX, "adaptive_avg_pool/empty-input", "raises", exc_type="TypeError",
+       detail=(
+           "reduce_window window_dimensions must have every element be strictly positive, got (1, 0, "
+           "1)."))
+record("keras", KERAS_JAX, "adaptive_avg_pool/output-rank-mismatch", "raises", exc_type="ValueError",
+       detail=(
+           "For 1D input, `output_size` tuple must have length 1. Received: (2, 2)"))
 record("keras", KERAS3_TF, "zero_pad/padding-negative", "raises", exc_type="ValueError",
        detail=(
            "The `padding` argument must be a tuple of 2 integers. Received padding=-1, including values "

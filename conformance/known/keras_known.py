@@ -1713,7 +1713,7 @@ register(
         id="keras-torch-max-pool-backward-last-nan",
         target="keras",
         requires=KERAS_ON_TORCH,
-        op="max_pool_backward",
+        op=("max_pool_backward", "adaptive_max_pool_backward"),  # Keras calls F.adaptive_max_pool*d
         example=lambda: Case("max_pool_backward", np.array([[[np.nan, np.nan, 1.0]]], np.float32),
                              kernel_size=(3,), layout="channels_last",
                              grad_output=np.array([[[1.0]]], np.float32)),
@@ -2025,51 +2025,81 @@ register(
 )
 
 
-def keras_tf_adaptive_max_grad(case: Case, spec: np.ndarray) -> np.ndarray:
-    """The gradient through Keras' separable adaptive max pooling: MaxPool over D, then H, then W. Each
-    stage's forward pass is TF's MaxPool (the max of a window's numbers, at least the format's lowest:
-    tf_max_pool); its gradient is MaxPoolGrad's in 1-D and 2-D (the window's first cell, replaced only by
-    a strictly greater one: tied maxima send it to the smallest W index, then H; a NaN gets it only as the
-    first cell of its window along a dim) and MaxPool3DGrad's in 3-D (every cell within 1e-5 of the
-    stage's output: tf_max_pool3d_grad)."""
+def _first_then_greater(window: np.ndarray, axis: int) -> np.ndarray:
+    """MaxPoolGrad's pick along `axis`: the first cell, replaced only by a strictly greater one."""
+    chosen = np.zeros(np.take(window, [0], axis=axis).shape, dtype=np.int64)
+    best = np.take(window, [0], axis=axis)
+    for i in range(1, window.shape[axis]):
+        cell = np.take(window, [i], axis=axis)
+        with np.errstate(invalid="ignore"):
+            greater = cell > best
+        chosen, best = np.where(greater, i, chosen), np.where(greater, cell, best)
+    others = tuple(d for d in range(window.ndim) if d != axis)
+    return chosen == np.expand_dims(np.arange(window.shape[axis]), others)
+
+
+def _select_ge(window: np.ndarray, axis: int) -> np.ndarray:
+    """XLA SelectAndScatter's pick along `axis`: move on from the held cell unless held >= next."""
+    chosen = np.zeros(np.take(window, [0], axis=axis).shape, dtype=np.int64)
+    held = np.take(window, [0], axis=axis)
+    for i in range(1, window.shape[axis]):
+        cell = np.take(window, [i], axis=axis)
+        with np.errstate(invalid="ignore"):
+            move = ~(held >= cell)
+        chosen, held = np.where(move, i, chosen), np.where(move, cell, held)
+    others = tuple(d for d in range(window.ndim) if d != axis)
+    return chosen == np.expand_dims(np.arange(window.shape[axis]), others)
+
+
+def separable_adaptive_max_grad(case: Case, forward: Any, select: Any) -> np.ndarray:
+    """The gradient through Keras' separable adaptive max pooling (a max pool over D, then H, then W, each
+    window's cells along one dim): `forward(window, axis)` is a stage's pooled value, `select(window,
+    axis, pooled)` the cells its gradient goes to."""
     assert case.grad_output is not None
-    fmt = case.x.dtype.type
     stages, values = [], case.x.astype(np.float64)
     for dim, (n, o) in enumerate(zip(case.shape[2:], case.out_size)):
-        axis, windows, pooled = 2 + dim, [range(j * n // o, -(-(j + 1) * n // o)) for j in range(o)], []
-        for cells in windows:
-            window = np.take(values, cells, axis=axis)
-            numbers = np.where(np.isnan(window), -np.inf, window)
-            pooled.append(np.maximum(numbers.max(axis=axis), _lowest(case)))
+        axis, windows = 2 + dim, [range(j * n // o, -(-(j + 1) * n // o)) for j in range(o)]
         stages.append((axis, windows, values))
-        values = np.stack(pooled, axis=axis)
+        values = np.stack([forward(np.take(values, cells, axis=axis), axis) for cells in windows], axis=axis)
     grad = case.grad_output.astype(np.float64)
     for axis, windows, inputs in reversed(stages):
         below = np.zeros(inputs.shape)
         for j, cells in enumerate(windows):
-            window, g = np.take(inputs, cells, axis=axis), np.take(grad, [j], axis=axis)
-            if case.rank == 3:
-                out = np.maximum(np.where(np.isnan(window), -np.inf, window).max(axis=axis, keepdims=True),
-                                 _lowest(case))
-                with np.errstate(invalid="ignore", over="ignore"):
-                    taken = np.abs((window.astype(fmt).astype(np.float32)
-                                    - out.astype(fmt).astype(np.float32)).astype(fmt)) < fmt(1e-5)
-            else:
-                chosen = np.zeros(np.take(window, [0], axis=axis).shape, dtype=np.int64)
-                best = np.take(window, [0], axis=axis)
-                for i in range(1, len(cells)):
-                    cell = np.take(window, [i], axis=axis)
-                    with np.errstate(invalid="ignore"):
-                        greater = cell > best
-                    chosen, best = np.where(greater, i, chosen), np.where(greater, cell, best)
-                shape = [1] * window.ndim
-                shape[axis] = len(cells)
-                taken = chosen == np.arange(len(cells)).reshape(shape)
-            index = [slice(None)] * below.ndim
+            window = np.take(inputs, cells, axis=axis)
+            taken = select(window, axis, np.expand_dims(forward(window, axis), axis))
+            index: list[Any] = [slice(None)] * below.ndim
             index[axis] = slice(cells.start, cells.stop)
-            below[tuple(index)] += np.where(taken, g, 0.0)
+            below[tuple(index)] += np.where(taken, np.take(grad, [j], axis=axis), 0.0)
         grad = below
     return grad
+
+
+def keras_tf_adaptive_max_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """Keras on TF: each stage's forward pass is TF's MaxPool (the max of a window's numbers, at least the
+    format's lowest: tf_max_pool); its gradient MaxPoolGrad's in 1-D and 2-D (the first cell, replaced
+    only by a strictly greater one: tied maxima send it to the smallest W index, then H; a NaN gets it
+    only as the first cell of its window along a dim) and MaxPool3DGrad's in 3-D (every cell within 1e-5
+    of the stage's output: tf_max_pool3d_grad)."""
+    fmt = case.x.dtype.type
+
+    def forward(window: np.ndarray, axis: int) -> np.ndarray:
+        return np.maximum(np.where(np.isnan(window), -np.inf, window).max(axis=axis), _lowest(case))
+
+    def select(window: np.ndarray, axis: int, pooled: np.ndarray) -> np.ndarray:
+        if case.rank < 3:
+            return _first_then_greater(window, axis)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return np.abs((window.astype(fmt).astype(np.float32)
+                           - pooled.astype(fmt).astype(np.float32)).astype(fmt)) < fmt(1e-5)
+
+    return separable_adaptive_max_grad(case, forward, select)
+
+
+def keras_jax_adaptive_max_grad(case: Case, spec: np.ndarray) -> np.ndarray:
+    """Keras on jax: each stage is lax.reduce_window max (NaN propagates), its gradient XLA's
+    SelectAndScatter with select = (>=) (jax_max_pool_grad): NaN is passed over once a later cell comes."""
+    return separable_adaptive_max_grad(case, lambda window, axis: window.max(axis=axis),
+                                       lambda window, axis, pooled: _select_ge(window, axis))
 
 
 def _separable_routing_differs(case: Case) -> bool:
@@ -2096,6 +2126,31 @@ register(
         predict=keras_tf_adaptive_max_grad,
         example=lambda: Case("adaptive_max_pool_backward", np.array([[[[1.0, 3.0], [3.0, 2.0]]]], np.float32),
                              output_size=(1, 1), grad_output=np.array([[[[4.0]]]], np.float32)),
+    )
+)
+
+
+def _jax_adaptive_routing_differs(case: Case) -> bool:
+    return not np.array_equal(keras_jax_adaptive_max_grad(case, np.empty(0)), reference_output(case),
+                              equal_nan=True)
+
+
+register(
+    Divergence(
+        id="keras-jax-adaptive-max-pool-backward-select-ge",
+        target="keras",
+        requires=KERAS_ON_JAX,
+        op="adaptive_max_pool_backward",
+        applies=_jax_adaptive_routing_differs,
+        when="AdaptiveMaxPooling whose window holds NaN (or, in 2-D and 3-D, a tied maximum)",
+        spec="a window's gradient goes to its first maximum in row-major order (its first NaN if any)",
+        behaviour="Keras pools one dim after another with lax.reduce_window, whose gradient (XLA's "
+        "SelectAndScatter, select = >=) passes over NaN once a later cell comes: AdaptiveMaxPooling1D(1) "
+        "on [NaN, 1] sends it to the 1; among tied maxima it goes to the smallest W index, then H",
+        predict=keras_jax_adaptive_max_grad,
+        example=lambda: Case("adaptive_max_pool_backward", np.array([[[np.nan, 1.0]]], np.float32),
+                             output_size=(1,), grad_output=np.array([[[4.0]]], np.float32)),
+        link="https://openxla.org/xla/operation_semantics#selectandscatter",
     )
 )
 
@@ -2171,7 +2226,8 @@ register(
 
 register_working_format(
     "keras-torch-{dtype}-forward-sums-round-in-{dtype}", "keras", KERAS_ON_TORCH,
-    {"float16": ("conv", "conv_transpose", "dense"), "bfloat16": ("conv", "conv_transpose", "dense")},
+    {"float16": ("conv", "conv_transpose", "dense", "adaptive_avg_pool"),
+     "bfloat16": ("conv", "conv_transpose", "dense", "adaptive_avg_pool")},
     lambda dtype: f"Keras rounds the {dtype} product sum before adding the bias: Dense(1) on x = w = "
     "1 + 2^-m with bias 2^-(m+1) (m fraction bits) lands on a tie and rounds to even, "
     "0.5 ulp and a little below the exact sum",
@@ -2179,8 +2235,9 @@ register_working_format(
 )
 register_working_format(
     "keras-torch-{dtype}-backward-sums-round-in-{dtype}", "keras", KERAS_ON_TORCH,
-    {"float16": ("avg_pool_backward", "max_pool_backward", "conv_backward", "conv_transpose_backward"),
-     "bfloat16": ("avg_pool_backward", "max_pool_backward")},
+    {"float16": ("avg_pool_backward", "max_pool_backward", "conv_backward", "conv_transpose_backward",
+                 "adaptive_avg_pool_backward"),
+     "bfloat16": ("avg_pool_backward", "max_pool_backward", "adaptive_avg_pool_backward")},
     lambda dtype: f"torch's gradient kernels round partial sums to {dtype}: AveragePooling1D(256, "
     "strides=1)'s gradient over x (1, 1, 511) with cotangent 10 +- 1 is "
     f"{'7.45' if dtype == 'float16' else '26.7'} ulps off",
@@ -2195,8 +2252,8 @@ register_working_format(
 
 register_working_format(
     "keras-jax-{dtype}-forward-sums-round-in-{dtype}", "keras", KERAS_ON_JAX,
-    {"float16": ("avg_pool", "conv", "conv_transpose", "dense"),
-     "bfloat16": ("avg_pool", "conv", "conv_transpose", "dense")},
+    {"float16": ("avg_pool", "conv", "conv_transpose", "dense", "adaptive_avg_pool"),
+     "bfloat16": ("avg_pool", "conv", "conv_transpose", "dense", "adaptive_avg_pool")},
     lambda dtype: f"XLA sums {dtype} in {dtype}, and Keras rounds the product sum before adding the "
     "bias: Dense(1) on x = w = 1 + 2^-m with bias 2^-(m+1) (m fraction bits) lands on a "
     "tie and rounds to even, 0.5 ulp and a little below the exact sum",
@@ -2205,9 +2262,9 @@ register_working_format(
 register_working_format(
     "keras-jax-{dtype}-backward-sums-round-in-{dtype}", "keras", KERAS_ON_JAX,
     {"float16": ("avg_pool_backward", "max_pool_backward", "conv_backward", "conv_transpose_backward",
-                 "dense_backward"),
+                 "dense_backward", "adaptive_avg_pool_backward"),
      "bfloat16": ("avg_pool_backward", "max_pool_backward", "conv_backward", "conv_transpose_backward",
-                  "dense_backward")},
+                  "dense_backward", "adaptive_avg_pool_backward")},
     lambda dtype: f"the gradients sum {dtype} cotangents in {dtype}: "
     "AveragePooling1D(256, strides=1)'s gradient over x (1, 1, 511), cotangent 10 +- 1",
     lambda dtype: accumulation_example("avg_pool_backward", dtype),

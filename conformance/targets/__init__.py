@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import importlib.metadata
 import importlib.util
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,11 +49,16 @@ class Call:
         return Request(self.fn.__module__, self.fn.__name__, self.params, self.outputs)
 
     def source(self) -> str:
-        """A program that runs the call on the arrays the repro defines and leaves `actual`."""
+        """A program that runs the call on the arrays the repro defines and leaves `actual` (a backward
+        adapter finds its forward function by name, so that function's source comes along)."""
         call = call_source(self.fn, self.arrays, self.params)
         if len(self.outputs) > 1:
             call = call.replace("actual = ", f"{', '.join(self.outputs)} = ", 1)
-        return standalone_source(self.fn) + "\n" + call + "\n"
+        program = standalone_source(self.fn)
+        forward = getattr(sys.modules[self.fn.__module__], str(self.params.get("forward")), None)
+        if callable(forward):
+            program += "\n" + standalone_source(forward)
+        return program + "\n" + call + "\n"
 
 
 def _always(case: Case) -> str | None:

@@ -195,9 +195,6 @@ def tanh(x):
     return result(jnp.tanh(jnp_array(x)), x)
 
 
-FORWARD = {}  # filled below: the forward functions by name, for `backward`
-
-
 def backward(x, grad_output, weight=None, bias=None, *, forward, wrt, **params):
     """The gradient of the forward function `forward` for the cotangent grad_output, with respect to `wrt`
     ("x", "weight" or "bias"), by jax.vjp."""
@@ -205,7 +202,7 @@ def backward(x, grad_output, weight=None, bias=None, *, forward, wrt, **params):
 
     arrays = {"x": x, "weight": weight, "bias": bias}
     given = {k: jnp_array(v) for k, v in arrays.items() if v is not None}
-    fn = FORWARD[forward]
+    fn = globals()[forward]
 
     def of(value):
         return fn(**{**given, wrt: value}, **params)
@@ -213,10 +210,6 @@ def backward(x, grad_output, weight=None, bias=None, *, forward, wrt, **params):
     y, vjp = jax.vjp(of, given[wrt])
     (grad,) = vjp(jnp_array(grad_output).astype(y.dtype))
     return result(grad, x)
-
-
-FORWARD.update({f.__name__: f for f in (max_pool, sum_pool, avg_pool, global_max_pool, global_avg_pool,
-                                        zero_pad, conv, dense, relu, leaky_relu, sigmoid, tanh)})
 
 
 # --- translation: case -> adapter parameters (no jax needed) --------------------------------------------
