@@ -2001,6 +2001,8 @@ register(
         predict=spec_output,
         crashes=True,
         example=lambda: Case("adaptive_max_pool", np.array([[[1.0]]], np.float32), output_size=(1,)),
+        link="https://github.com/tensorflow/tensorflow/issues/125509 (MaxPool with a window longer than the "
+        "input, VALID: SIGFPE on CPU); the layers: https://github.com/keras-team/keras/pull/21820",
     )
 )
 
@@ -2021,6 +2023,8 @@ register(
         corrupts_memory=True,
         example=lambda: Case("adaptive_max_pool_backward", np.array([[[1.0]]], np.float32), output_size=(1,),
                              grad_output=np.array([[[4.0]]], np.float32)),
+        link="https://github.com/tensorflow/tensorflow/issues/125509 (MaxPool with a window longer than the "
+        "input, VALID: SIGFPE on CPU); the layers: https://github.com/keras-team/keras/pull/21820",
     )
 )
 
