@@ -868,7 +868,8 @@ register(
 # --------------
 
 _BF16_ONEDNN_OPS = ("conv", "conv_transpose", "max_pool", "avg_pool", "conv_backward",
-                    "conv_transpose_backward", "max_pool_backward", "avg_pool_backward")
+                    "conv_transpose_backward", "max_pool_backward", "avg_pool_backward", "adaptive_max_pool",
+                    "adaptive_avg_pool", "adaptive_max_pool_backward", "adaptive_avg_pool_backward")
 
 
 def _bf16_through_onednn(case: Case) -> bool:
@@ -890,8 +891,8 @@ register(
         requires=TF_BACKEND,
         op=_BF16_ONEDNN_OPS,
         applies=_bf16_through_onednn,
-        when="bfloat16 MaxPooling, AveragePooling, Conv with groups=1 and DepthwiseConv (grouped ConvND goes "
-        "through XLA and computes, and so does channels_first Conv3D)",
+        when="bfloat16 MaxPooling, AveragePooling, their adaptive forms, Conv with groups=1 and "
+        "DepthwiseConv (grouped ConvND goes through XLA and computes, and so does channels_first Conv3D)",
         spec="the op computes in any configuration the framework accepts",
         behaviour="TF hands bfloat16 to oneDNN because cpuid shows AVX512, but the cap leaves oneDNN no "
         "bfloat16 kernel: AbortedError 'could not create a (primitive) descriptor'",
@@ -1975,6 +1976,13 @@ register(
 ADAPTIVE_TF = {"keras": ">=3.13", "tensorflow": ">=2.21"}
 
 
+def _bf16_refused_under_cap() -> bool:
+    """Capped below AVX512, TF refuses bfloat16 pooling before it runs (tf-onednn-bf16-capped-below-
+    avx512)."""
+    platform = current()
+    return platform is not None and TF_BF16_CAPPED_BELOW_AVX512.holds(platform)
+
+
 def _empty_big_pool(case: Case) -> list[bool]:
     """Per spatial dim: is Keras' big window (ceil(L/out) + 1 cells) longer than the input?"""
     return [-(-n // o) + 1 > n for n, o in zip(case.shape[2:], case.out_size)]
@@ -1988,7 +1996,7 @@ register(
         platforms=TF_ONEDNN_ON,
         op="adaptive_max_pool",
         applies=lambda case: _empty_big_pool(case)[-1] and (case.dtype == "float32" or (
-            case.dtype == "bfloat16"
+            case.dtype == "bfloat16" and not _bf16_refused_under_cap()
             and not (case.shape[1] >= 4 and case.shape[-1] == 1 and prod(case.out_size[:-1]) == 1))),
         when="float32 AdaptiveMaxPooling whose last spatial dim has one cell or one output (Keras' big "
         "window is then longer than the input); bfloat16 too, unless it has 4+ channels, one cell in the "
