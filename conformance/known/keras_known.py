@@ -2038,30 +2038,28 @@ register(
 )
 
 
-def _first_then_greater(window: np.ndarray, axis: int) -> np.ndarray:
-    """MaxPoolGrad's pick along `axis`: the first cell, replaced only by a strictly greater one."""
-    chosen = np.zeros(np.take(window, [0], axis=axis).shape, dtype=np.int64)
-    best = np.take(window, [0], axis=axis)
-    for i in range(1, window.shape[axis]):
-        cell = np.take(window, [i], axis=axis)
-        with np.errstate(invalid="ignore"):
-            greater = cell > best
-        chosen, best = np.where(greater, i, chosen), np.where(greater, cell, best)
-    others = tuple(d for d in range(window.ndim) if d != axis)
-    return chosen == np.expand_dims(np.arange(window.shape[axis]), others)
-
-
-def _select_ge(window: np.ndarray, axis: int) -> np.ndarray:
-    """XLA SelectAndScatter's pick along `axis`: move on from the held cell unless held >= next."""
+def _scan_pick(window: np.ndarray, axis: int, moves: Any) -> np.ndarray:
+    """The one cell along `axis` a window scan ends on: it holds the first cell and moves to each later one
+    where `moves(held, cell)`; returned as a mask shaped like `window`."""
     chosen = np.zeros(np.take(window, [0], axis=axis).shape, dtype=np.int64)
     held = np.take(window, [0], axis=axis)
     for i in range(1, window.shape[axis]):
         cell = np.take(window, [i], axis=axis)
         with np.errstate(invalid="ignore"):
-            move = ~(held >= cell)
+            move = moves(held, cell)
         chosen, held = np.where(move, i, chosen), np.where(move, cell, held)
     others = tuple(d for d in range(window.ndim) if d != axis)
     return chosen == np.expand_dims(np.arange(window.shape[axis]), others)
+
+
+def _first_then_greater(window: np.ndarray, axis: int) -> np.ndarray:
+    """MaxPoolGrad's pick along `axis`: the first cell, replaced only by a strictly greater one."""
+    return _scan_pick(window, axis, lambda held, cell: cell > held)
+
+
+def _select_ge(window: np.ndarray, axis: int) -> np.ndarray:
+    """XLA SelectAndScatter's pick along `axis`: move on from the held cell unless held >= next."""
+    return _scan_pick(window, axis, lambda held, cell: ~(held >= cell))
 
 
 def separable_adaptive_max_grad(case: Case, forward: Any, select: Any) -> np.ndarray:
