@@ -81,6 +81,11 @@ def same_with_odd_total(case: Case) -> bool:
     return case.padding == "same" and any((b + a) % 2 for b, a in case.pads)
 
 
+def same_lower_with_odd_total(case: Case) -> bool:
+    """'same_lower' whose total pad is odd in some dim: the odd cell goes first (ONNX SAME_LOWER)."""
+    return case.padding == "same_lower" and any((b + a) % 2 for b, a in case.pads)
+
+
 def non_finite_input(case: Case) -> bool:
     return bool(case.x.dtype.kind == "f" and not np.isfinite(case.x.astype(np.float64)).all())
 
@@ -121,8 +126,11 @@ DILATION_PADDING = Interaction("dilation with padding", dilation_with_padding,
 CEIL_OVERHANG = Interaction("a ceil window past the padding", ceil_overhang, lambda caps: caps.ceil_mode)
 SAME_ODD_POOL = Interaction("'same' with an odd total pad", same_with_odd_total, _same_for_pools)
 SAME_ODD_CONV = Interaction("'same' with an odd total pad", same_with_odd_total, lambda caps: caps.odd_same)
+SAME_LOWER_ODD = Interaction("'same_lower' with an odd total pad", same_lower_with_odd_total,
+                             lambda caps: caps.same_lower)
 
-POOL = (PADDING_INSIDE, ONLY_PADDING, CEIL_OVERHANG, SAME_ODD_POOL, STRIDE_BEYOND, DILATION_PADDING)
+POOL = (PADDING_INSIDE, ONLY_PADDING, CEIL_OVERHANG, SAME_ODD_POOL, SAME_LOWER_ODD, STRIDE_BEYOND,
+        DILATION_PADDING)
 AVG_POOL = (
     *POOL,
     NON_FINITE,
@@ -138,6 +146,7 @@ CONV = (
     PADDING_INSIDE,
     ONLY_PADDING,
     SAME_ODD_CONV,
+    SAME_LOWER_ODD,
     STRIDE_BEYOND,
     DILATION_PADDING,
     NON_FINITE,

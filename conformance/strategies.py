@@ -115,12 +115,13 @@ def padding_forms(draw, caps: Capabilities, rank: int, kernel, dilation, allow_s
     # 'same' often resolves asymmetrically, which symmetric-only targets cannot express
     allow_same = allow_same and caps.padding == "any"
     forms = ["valid"] + (["same"] * 3 if allow_same else []) + ["int", "ints"]
+    forms += ["same_lower"] * 2 if allow_same and caps.same_lower else []
     forms += ["pairs"] if caps.padding == "any" else []
     forms += ["pairs"] if caps.padding == "any" and not allow_same else []  # zero_pad: asymmetric pads
     if caps.uniform_padding:  # one number pads every side
         forms = [f for f in forms if f in ("valid", "int")]
     form = draw(st.sampled_from(forms), label="padding form")
-    if form in ("valid", "same"):
+    if form in ("valid", "same", "same_lower"):
         return form
     limits = [MAX_PAD] * rank
     if caps.pad_limit:
@@ -338,6 +339,8 @@ def conv_padding(draw, caps: Capabilities, rank: int) -> object:
     forms = ["valid"]
     if caps.padding != "none":
         forms += ["same", "same"]
+    if caps.same_lower:
+        forms += ["same_lower", "same_lower"]
     if caps.padding in ("any", "symmetric"):
         forms += ["int", "ints"]
     if caps.padding == "any":
@@ -347,7 +350,7 @@ def conv_padding(draw, caps: Capabilities, rank: int) -> object:
     if caps.uniform_padding:
         forms = [f for f in forms if f in ("valid", "int")]
     form = draw(st.sampled_from(forms), label="padding form")
-    if form in ("valid", "same", "causal"):
+    if form in ("valid", "same", "same_lower", "causal"):
         return form
     if form == "int":
         return draw(st.integers(0, MAX_PAD), label="padding")

@@ -13,7 +13,7 @@ def zero_pad(input, padding):
     dims are untouched, and y[..., pb_0 : pb_0 + n_0, ...] == x. The dtype is kept.
 
     `padding` is an int, one int per spatial dim, or one (before, after) pair per spatial dim. 'valid'
-    means no padding; 'same' and 'causal' need a kernel, so they are rejected here.
+    means no padding; 'same', 'same_lower' and 'causal' need a kernel, so they are rejected here.
     """
     op = "zero_pad"
     x = as_input(input, op)
@@ -21,7 +21,7 @@ def zero_pad(input, padding):
         mode = padding.lower()
         if mode == "valid":
             return x.copy()
-        why = "depends on a kernel" if mode in ("same", "causal") else "is not a padding form"
+        why = "depends on a kernel" if mode in ("same", "same_lower", "causal") else "is not a padding form"
         raise ValueError(f"{op}: padding {padding!r} {why}; zero_pad takes 'valid', an int, ints per dim or "
                          "(before, after) pairs per dim")
     pairs = explicit_padding(padding, spatial_rank(x), op)

@@ -10,7 +10,7 @@ from ._args import _is_int, int_tuple
 
 Pair = tuple[int, int]
 
-PADDING_STRINGS = ("valid", "same", "causal")
+PADDING_STRINGS = ("valid", "same", "same_lower", "causal")
 
 
 def output_size(
@@ -84,6 +84,8 @@ def resolve_padding(
     - 'same':   TF/Keras rule, per dim: out = ceil(n/s);
                 total = max((out-1)*s + d*(k-1) + 1 - n, 0); before = total // 2, after = total - before
                 (the odd cell goes at the end).
+    - 'same_lower': the same total, the odd cell first: before = total - total // 2, after = total // 2
+                (ONNX auto_pad=SAME_LOWER).
     - 'causal': 1-D only: before = d*(k-1), after = 0.
     - an int p: (p, p) on every dim.
     - a sequence of ints, one per dim: (p_i, p_i).
@@ -99,12 +101,13 @@ def resolve_padding(
         mode = padding.lower()
         if mode == "valid":
             return ((0, 0),) * n_dims
-        if mode == "same":
+        if mode in ("same", "same_lower"):
             pairs = []
             for n, ki, si, di in zip(spatial_shape, k, s, d):
                 out = math.ceil(n / si)
                 total = max((out - 1) * si + di * (ki - 1) + 1 - n, 0)
-                pairs.append((total // 2, total - total // 2))
+                small, large = total // 2, total - total // 2
+                pairs.append((small, large) if mode == "same" else (large, small))
             return tuple(pairs)
         if mode == "causal":
             if n_dims != 1:

@@ -99,6 +99,21 @@ def test_same_padding_puts_the_odd_cell_after():
     assert window_cells(case, (0, 0, 4)) == [[3, 4, PAD, PAD]]
 
 
+def test_same_lower_padding_puts_the_odd_cell_first():
+    """max_pool x = [0 1 2 3 4], kernel 4, stride 1, 'same_lower' (ONNX SAME_LOWER): total 3 -> 2 before,
+    1 after; as many outputs as 'same'.
+
+        padded:  pad  pad  0  1  2  3  4  pad
+        out 0:  [pad  pad  0  1]
+        out 4:                  [2  3  4  pad]
+    """
+    case = Case("max_pool", x1(5), kernel_size=(4,), stride=(1,), padding="same_lower")
+    assert case.pads == ((2, 1),)
+    assert reference_output(case).shape == (1, 1, 5)
+    assert window_cells(case, (0, 0, 0)) == [[PAD, PAD, 0, 1]]
+    assert window_cells(case, (0, 0, 4)) == [[2, 3, 4, PAD]]
+
+
 def test_asymmetric_padding():
     """avg_pool x = [0 1 2], kernel 2, stride 1, padding (2, 0) -> 4 outputs:
 

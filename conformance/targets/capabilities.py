@@ -40,6 +40,7 @@ class Capabilities:
     negative_slopes: tuple[float, ...] | None = None  # leaky_relu: the only slopes the code takes
     # 'same' with an odd total pad (the odd cell after); None: wherever the padding form allows 'same'
     same_odd_total: bool | None = None
+    same_lower: bool = False  # 'same_lower' (ONNX auto_pad=SAME_LOWER: the odd cell first) as a padding form
 
     @property
     def odd_same(self) -> bool:
@@ -99,6 +100,8 @@ class Capabilities:
         form = case.padding
         named = ("valid", "same", "causal") if (case.spec.forward or case.op) == "conv" else ("valid", "same")
         pairs = isinstance(form, tuple) and any(isinstance(p, tuple) for p in form)
+        if form == "same_lower" and not self.same_lower:
+            return "padding 'same_lower', not declared"
         if self.padding == "keras" and form not in named:
             return f"padding {form!r}; only 'valid'/'same' resolutions are declared"
         if self.padding == "none" and form not in ("valid", 0):
