@@ -252,6 +252,7 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
             magnitude,
             prediction.dtype,
             prediction.computes_in,
+            prediction.claims,
         )
 
     verdict = verdict_of(outcome)

@@ -60,6 +60,9 @@ class Divergence:
     # returns may or may not show it. Nothing is compared, so drawn cases are not run; the example runs in a
     # worker of its own and must crash or depart from the spec.
     corrupts_memory: bool = False
+    # Where the target's own shape claim (ONNX shape inference) keeps the spec's formula while its output
+    # departs from it: the shape it claims, channels-first. None: it claims the shape it returns.
+    claims: Callable[[Case], tuple[int, ...]] | None = None
 
     def fails_as_recorded(self, kind: str, what: str) -> bool:
         """Whether an outcome (its kind, and "Type: message" for a raise) is the failure recorded here."""
@@ -166,6 +169,7 @@ class Prediction:
     unchecked: np.ndarray | None
     dtype: str
     computes_in: str | None  # None: the spec's accumulator (compare.accumulation_format)
+    claims: tuple[int, ...] | None = None  # the shape the target claims, where not the one it returns
 
 
 def predicted_output(found: list[Divergence], case: Case, spec: np.ndarray) -> Prediction:
@@ -180,6 +184,8 @@ def predicted_output(found: list[Divergence], case: Case, spec: np.ndarray) -> P
             prediction.computes_in = d.computes_in
         if d.returns is not None:
             prediction.dtype = d.returns(case)
+        if d.claims is not None:
+            prediction.claims = d.claims(case)
     return prediction
 
 

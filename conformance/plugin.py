@@ -82,7 +82,7 @@ def pytest_configure(config):
     names = [n.strip() for n in wanted.split(",") if n.strip()] if wanted else None
     if impl and names is None:  # testing one's own module: the frameworks only when asked for
         names = ["impl"]
-    try:  # `torch@avx2`: the torch target again, in a worker under that ISA cap
+    try:  # `torch@avx2`: the torch target again, in a worker under that ISA cap (or another variant)
         targets = all_targets(impl, tuple(n for n in names or () if "@" in n))
     except ValueError as err:
         raise pytest.UsageError(f"--frameworks: {err}") from None
@@ -100,7 +100,9 @@ def pytest_configure(config):
         raise pytest.UsageError(f"--frameworks: unknown target(s) {unknown}; choose from {known}")
     if names and "impl" in names and not impl:
         raise pytest.UsageError("--frameworks impl needs --impl MODULE (or CONFORMANCE_IMPL)")
-    config.stash[TARGETS] = [t for t in targets if (names is None and t.isa is None) or t.id in (names or ())]
+    by_default = [t for t in targets if t.variant is None or t.variant in t.default_variants]
+    config.stash[TARGETS] = [t for t in targets
+                             if (names is None and t in by_default) or t.id in (names or ())]
     for target in config.stash[TARGETS]:
         if not isinstance(target, ImplTarget) or target.missing_reason() is not None:
             continue

@@ -103,21 +103,25 @@ def _check_example(divergence: Divergence, target: Target) -> None:
     prediction = predicted_output([divergence], example, reference_output(example))
     predicted = expected_in_dtype(example, prediction.values, prediction.dtype)
     unchecked = prediction.unchecked
-    assert (unchecked is not None and unchecked.any()) or not compare(example, spec, predicted).ok, (
+    claims_other = prediction.claims is not None and tuple(prediction.claims) != spec.shape
+    shows = bool(unchecked is not None and unchecked.any()) or claims_other
+    assert shows or not compare(example, spec, predicted).ok, (
         f"divergence {divergence.id}: its prediction equals the spec on its own example; the example "
         "does not show the divergence"
     )
     outcome = target.run(example)
     actual = outcome.values.get("actual") if outcome.kind == "ok" else None
+    claimed = outcome.values.get("claimed_shape") if outcome.kind == "ok" else None
     if not holds:
         # an unpredictable divergence predicts the spec itself: it reproduces when its example departs from it
         # and a prediction that is a looser bound around the spec (computes_in) is met by conforming answers
         # too: it reproduces only where the answer also departs from the spec
-        departs = actual is not None and not compare(example, spec, actual).ok
+        departs = actual is not None and not compare(example, spec, actual, claimed).ok
         reproduces = departs and (
             unchecked is not None
             or compare(
-                example, predicted, actual, dtype=prediction.dtype, computes_in=prediction.computes_in
+                example, predicted, actual, claimed, dtype=prediction.dtype,
+                computes_in=prediction.computes_in, claims=prediction.claims,
             ).ok
         )
         # another entry, holding here, may record the same behaviour (one per Keras backend, per platform)
@@ -125,7 +129,7 @@ def _check_example(divergence: Divergence, target: Target) -> None:
             pytest.fail(f"divergence {divergence.id} reproduces on {where}, {_outside(divergence, versions)}")
         check_case(target, example)
         return
-    if actual is not None and compare(example, spec, actual).ok:
+    if actual is not None and compare(example, spec, actual, claimed).ok:
         # for an unpredictable divergence this is the only check that it still reproduces
         pytest.fail(
             f"divergence {divergence.id} no longer reproduces on {where}: the example now conforms "

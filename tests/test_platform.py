@@ -94,7 +94,7 @@ def test_caps_take_away_the_higher_levels():
 
 
 def test_capped_targets_run_apart_under_their_caps():
-    torch_avx2 = TorchTarget().capped("avx2")
+    torch_avx2 = TorchTarget().with_variant("avx2")
     assert torch_avx2.id == "torch@avx2" and torch_avx2.name == "torch"
     assert torch_avx2.worker_env == {
         "DNNL_MAX_CPU_ISA": "AVX2",
@@ -102,9 +102,9 @@ def test_capped_targets_run_apart_under_their_caps():
         "ATEN_CPU_CAPABILITY": "avx2",
     }
     assert torch_avx2.worker_name(None) == "torch@avx2"
-    assert KerasTarget().capped("onednn-off").worker_env["TF_ENABLE_ONEDNN_OPTS"] == "0"
+    assert KerasTarget().with_variant("onednn-off").worker_env["TF_ENABLE_ONEDNN_OPTS"] == "0"
     with pytest.raises(ValueError, match=r"unknown ISA cap 'avx3'.*avx2"):
-        TorchTarget().capped("avx3")
+        TorchTarget().with_variant("avx3")
 
 
 def test_fingerprint_reports_the_caps_in_its_environment(monkeypatch):

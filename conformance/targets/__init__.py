@@ -7,8 +7,8 @@ target's worker process (`executor.py`) with the case's arrays and parameters tr
 (for error inputs, `error_call(case, rank)` passes the parameters through as given); a repro prints the
 function's own source and the exact call, so it is always what ran.
 
-Built-in targets are torch, keras and jax (and `impl`, a user's module); others register through the entry
-point group `conformance.targets` (see README, "Adding a target").
+Built-in targets are torch, keras, jax, onnxruntime and onnx-reference (and `impl`, a user's module);
+others register through the entry point group `conformance.targets` (see README, "Adding a target").
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import importlib.util
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from ..cases import Case
 from ..executor import Outcome, Request, Worker, worker_for
@@ -99,13 +99,17 @@ class Target:
     package: str  # the distribution whose presence and version decide availability
     adapters: dict[str, Adapter] = field(default_factory=dict)
     worker_env: dict[str, str] = field(default_factory=dict)
-    isa: str | None = None  # an ISA cap the worker runs under (`torch@avx2`), None for the machine's own
+    # what `name@variant` names: an ISA cap the worker runs under (`torch@avx2`), a switch
+    # (`keras@onednn-off`) or an ONNX opset (`onnxruntime@opset18`); None: the target as installed
+    variant: str | None = None
+    # variants a run without --frameworks selects too (the ONNX targets' older opset)
+    default_variants: ClassVar[tuple[str, ...]] = ()
     _platform: Platform | None = field(default=None, init=False, repr=False)
 
     @property
     def id(self) -> str:
         """The target as --frameworks and test ids name it: `torch`, or `torch@avx2` under a cap."""
-        return self.name if self.isa is None else f"{self.name}@{self.isa}"
+        return self.name if self.variant is None else f"{self.name}@{self.variant}"
 
     def cap_env(self, isa: str) -> dict[str, str]:
         """The worker environment that caps this target's kernels at `isa` (see README, "The ISA axis")."""
@@ -115,13 +119,13 @@ class Target:
             raise ValueError(f"{self.name}@{isa}: unknown ISA cap {isa!r}; choose from {known}")
         return {"DNNL_MAX_CPU_ISA": level, "ONEDNN_MAX_CPU_ISA": level}
 
-    def capped(self, isa: str) -> Target:
-        """This target in a worker of its own under an ISA cap."""
-        variant = copy.copy(self)
-        variant.worker_env = {**self.worker_env, **self.cap_env(isa)}
-        variant.isa = isa
-        variant._platform = None
-        return variant
+    def with_variant(self, variant: str) -> Target:
+        """This target in a worker of its own under an ISA cap (or a target's own variant)."""
+        copied = copy.copy(self)
+        copied.worker_env = {**self.worker_env, **self.cap_env(variant)}
+        copied.variant = variant
+        copied._platform = None
+        return copied
 
     def platform(self) -> Platform:
         """The platform the target's worker runs on, asked once (the worker's env, caps included)."""
@@ -228,15 +232,17 @@ def _distribution_version(package: str) -> str:
 ENTRY_POINT_GROUP = "conformance.targets"
 
 
-def all_targets(impl: str | None = None, capped: tuple[str, ...] = ()) -> list[Target]:
+def all_targets(impl: str | None = None, variants: tuple[str, ...] = ()) -> list[Target]:
     """The built-in targets, those other packages register under the entry point group
     `conformance.targets` (each entry point: a callable returning a Target), `impl` for a module, and
-    the ISA-capped variants named in `capped` (`torch@avx2`)."""
+    the variants named in `variants` (`torch@avx2`, `onnxruntime@opset18`)."""
     from .jax_target import JaxTarget
     from .keras_target import KerasTarget
+    from .onnx_target import onnx_reference_target, onnxruntime_target
     from .torch_target import TorchTarget
 
-    targets: list[Target] = [TorchTarget(), KerasTarget(), JaxTarget()]
+    targets: list[Target] = [TorchTarget(), KerasTarget(), JaxTarget(), onnxruntime_target(),
+                             onnx_reference_target()]
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if entry.name not in {t.name for t in targets}:
             targets.append(entry.load()())
@@ -245,9 +251,10 @@ def all_targets(impl: str | None = None, capped: tuple[str, ...] = ()) -> list[T
 
         targets.append(ImplTarget(impl))
     by_name = {t.name: t for t in targets}
-    for wanted in capped:
-        name, _, isa = wanted.partition("@")
+    defaults = [f"{t.name}@{v}" for t in targets for v in t.default_variants]
+    for wanted in dict.fromkeys([*defaults, *variants]):
+        name, _, variant = wanted.partition("@")
         if name not in by_name:
             raise ValueError(f"{wanted}: no target named {name!r} (have {sorted(by_name)})")
-        targets.append(by_name[name].capped(isa))
+        targets.append(by_name[name].with_variant(variant))
     return targets
