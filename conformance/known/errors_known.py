@@ -45,6 +45,9 @@ KERAS2_TF = recording("keras", "keras 2.15.0 (tensorflow 2.15.1)",
 KERAS_TORCH = recording("keras", "keras 3.15.1 (torch 2.13.0)", {"keras": ">=3.15", "torch": ">=2.13"})
 KERAS_JAX = recording("keras", "keras 3.15.1 (jax 0.10.2)", {"keras": ">=3.15", "jax": ">=0.10"})
 JAX = recording("jax", "jax 0.9.2 and 0.10.2", {"jax": ">=0.9"})
+# one record per error input covers opsets 18 and 28 alike (measured: the same behaviour at both)
+ORT = recording("onnxruntime", "onnxruntime 1.32.0 (onnx 1.23.2; opsets 18, 28)", {"onnxruntime": ">=1.32"})
+ONNX_REF = recording("onnx-reference", "onnx 1.23.2 reference evaluator (opsets 18, 28)", {"onnx": ">=1.23"})
 
 # --- torch.nn.functional ---------------------------------------------------------------------------------
 
@@ -1135,3 +1138,256 @@ record("jax", JAX, "dense/weight-rank", "returns_result",
 record("jax", JAX, "dense/bias-shape-mismatch", "returns_result",
        detail="(2, 4)",
        note="a (1,) bias broadcasts over every output feature.")
+
+# --- ONNX Runtime and ONNX's reference evaluator (one-node models; shape inference runs first) ----------
+
+record("onnx-reference", ADAPTER, "adaptive_avg_pool/empty-input", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window AveragePool)")
+record("onnx-reference", ADAPTER, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window AveragePool)")
+record("onnx-reference", ADAPTER, "adaptive_avg_pool/output-size-negative", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window AveragePool)")
+record("onnx-reference", ADAPTER, "adaptive_avg_pool/output-size-zero", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window AveragePool)")
+record("onnx-reference", ADAPTER, "adaptive_max_pool/empty-input", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window MaxPool)")
+record("onnx-reference", ADAPTER, "adaptive_max_pool/output-rank-mismatch", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window MaxPool)")
+record("onnx-reference", ADAPTER, "adaptive_max_pool/output-size-negative", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window MaxPool)")
+record("onnx-reference", ADAPTER, "adaptive_max_pool/output-size-zero", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window MaxPool)")
+record("onnx-reference", ONNX_REF, "avg_pool/divisor-override-negative", "returns_result",
+       detail="(1, 1, 1, 1)")
+record("onnx-reference", ONNX_REF, "avg_pool/divisor-override-zero", "returns_result", detail="(1, 1, 1, 1)")
+record("onnx-reference", ONNX_REF, "avg_pool/kernel-exceeds-input-3d", "conforms", detail="(1, 1, 2, 2, 2)")
+record("onnx-reference", ADAPTER, "avg_pool/kernel-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "avg_pool/output-negative", "raises",
+       exc_type="ValueError", detail="negative dimensions are not allowed")
+record("onnx-reference", ONNX_REF, "avg_pool/output-zero", "returns_empty",
+       detail="(1, 1, 0)", claimed="(1, 1, 0)")
+record("onnx-reference", ONNX_REF, "avg_pool/output-zero-strided", "returns_empty",
+       detail="(1, 1, 0)", claimed="(1, 1, 1)")
+record("onnx-reference", ONNX_REF, "avg_pool/pad-beyond-half-kernel", "conforms", detail="(1, 1, 6)")
+record("onnx-reference", ADAPTER, "avg_pool/padding-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "avg_pool/stride-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "avg_pool/unbatched-input", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "conv/bias-shape-mismatch", "raises",
+       exc_type="ValueError",
+       detail="operands could not be broadcast together with shapes (1,2,3) (1,3,1) (1,2,3)")
+record("onnx-reference", ADAPTER, "conv/dilation-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "conv/groups-input-channels", "raises",
+       exc_type="ValueError",
+       detail="Shape inconsistencies, X.shape=(1, 3, 5), W.shape=(2, 1, 3), group=2, W…")
+record("onnx-reference", ONNX_REF, "conv/groups-output-channels", "raises",
+       exc_type="ValueError",
+       detail="Shape inconsistencies, X.shape=(1, 2, 5), W.shape=(3, 1, 3), group=2, W…")
+record("onnx-reference", ONNX_REF, "conv/groups-zero", "raises",
+       exc_type="ZeroDivisionError", detail="integer division or modulo by zero")
+record("onnx-reference", ONNX_REF, "conv/kernel-exceeds-input", "raises",
+       exc_type="ValueError", detail="negative dimensions are not allowed")
+record("onnx-reference", ONNX_REF, "conv/kernel-exceeds-padded-input", "raises",
+       exc_type="ValueError", detail="negative dimensions are not allowed")
+record("onnx-reference", ADAPTER, "conv/kernel-zero", "not_expressible", detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "conv/padding-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "conv/same-strided", "conforms", detail="(1, 1, 3)")
+record("onnx-reference", ADAPTER, "conv/stride-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "conv/stride-with-dilation", "conforms", detail="(1, 1, 3)")
+record("onnx-reference", ADAPTER, "conv/stride-zero", "not_expressible", detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "conv/unbatched-input", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "conv/weight-channel-mismatch", "raises",
+       exc_type="ValueError",
+       detail="Shape inconsistencies, X.shape=(1, 3, 5), W.shape=(2, 2, 3), group=1, W…")
+record("onnx-reference", ONNX_REF, "dense/bias-shape-mismatch", "returns_result", detail="(2, 4)")
+record("onnx-reference", ONNX_REF, "dense/in-features-mismatch", "raises",
+       exc_type="InferenceError", detail="[ShapeInferenceError] Inference error(s): (op_type:Gemm):…")
+record("onnx-reference", ONNX_REF, "dense/weight-rank", "raises",
+       exc_type="InferenceError", detail="[ShapeInferenceError] Inference error(s): (op_type:Gemm):…")
+record("onnx-reference", ADAPTER, "lp_pool/kernel-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "lp_pool/norm-type-negative", "returns_result", detail="(1, 1, 2)")
+record("onnx-reference", ONNX_REF, "lp_pool/norm-type-zero", "raises",
+       exc_type="ZeroDivisionError", detail="float division by zero")
+record("onnx-reference", ONNX_REF, "lp_pool/output-negative", "raises",
+       exc_type="ValueError", detail="negative dimensions are not allowed")
+record("onnx-reference", ADAPTER, "lp_pool/stride-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "max_pool/dilation-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "max_pool/dilation-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "max_pool/input-rank-6", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "max_pool/int-window-of-padding-only", "raises",
+       exc_type="InferenceError",
+       detail="[ShapeInferenceError] (op_type:MaxPool): X typestr: T, has unsupported type:…")
+record("onnx-reference", ONNX_REF, "max_pool/kernel-exceeds-padded-input", "raises",
+       exc_type="RuntimeError",
+       detail="output shape cannot be null or negative, out_shape=(-4,), auto_pad='VALID',…")
+record("onnx-reference", ADAPTER, "max_pool/kernel-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "max_pool/kernel-rank-mismatch", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "max_pool/kernel-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "max_pool/output-negative", "raises",
+       exc_type="RuntimeError",
+       detail="output shape cannot be null or negative, out_shape=(-1,), auto_pad='VALID',…")
+record("onnx-reference", ONNX_REF, "max_pool/output-zero", "raises",
+       exc_type="RuntimeError",
+       detail="output shape cannot be null or negative, out_shape=(0,), auto_pad='VALID',…")
+record("onnx-reference", ONNX_REF, "max_pool/output-zero-2d-height", "raises",
+       exc_type="RuntimeError",
+       detail="output shape cannot be null or negative, out_shape=(0, 2), auto_pad='VALID',…")
+record("onnx-reference", ONNX_REF, "max_pool/output-zero-2d-width", "raises",
+       exc_type="RuntimeError",
+       detail="output shape cannot be null or negative, out_shape=(2, 0), auto_pad='VALID',…")
+record("onnx-reference", ONNX_REF, "max_pool/output-zero-strided", "returns_empty",
+       detail="(1, 1, 0)", claimed="(1, 1, 1)")
+record("onnx-reference", ONNX_REF, "max_pool/pad-beyond-half-kernel", "raises",
+       exc_type="IndexError", detail="index 2 is out of bounds for axis 2 with size 2")
+record("onnx-reference", ADAPTER, "max_pool/padding-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "max_pool/stride-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "max_pool/stride-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "max_pool/unbatched-input", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "zero_pad/padding-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "zero_pad/padding-negative-2d", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "zero_pad/padding-non-integer", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ADAPTER, "zero_pad/padding-rank-mismatch", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnx-reference", ONNX_REF, "zero_pad/unbatched-input", "returns_result", detail="(1, 4)")
+record("onnxruntime", ADAPTER, "adaptive_avg_pool/empty-input", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window AveragePool)")
+record("onnxruntime", ADAPTER, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window AveragePool)")
+record("onnxruntime", ADAPTER, "adaptive_avg_pool/output-size-negative", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window AveragePool)")
+record("onnxruntime", ADAPTER, "adaptive_avg_pool/output-size-zero", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window AveragePool)")
+record("onnxruntime", ADAPTER, "adaptive_max_pool/empty-input", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window MaxPool)")
+record("onnxruntime", ADAPTER, "adaptive_max_pool/output-rank-mismatch", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window MaxPool)")
+record("onnxruntime", ADAPTER, "adaptive_max_pool/output-size-negative", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window MaxPool)")
+record("onnxruntime", ADAPTER, "adaptive_max_pool/output-size-zero", "not_expressible",
+       detail="ONNX has no adaptive pooling op (exporters write fixed-window MaxPool)")
+record("onnxruntime", ORT, "avg_pool/divisor-override-negative", "returns_result", detail="(1, 1, 1, 1)")
+record("onnxruntime", ORT, "avg_pool/divisor-override-zero", "returns_result", detail="(1, 1, 1, 1)")
+record("onnxruntime", ORT, "avg_pool/kernel-exceeds-input-3d", "conforms", detail="(1, 1, 2, 2, 2)")
+record("onnxruntime", ADAPTER, "avg_pool/kernel-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "avg_pool/output-negative", "raises",
+       exc_type="Fail",
+       detail="[ONNXRuntimeError] … Calculated output dimension is negative…")
+record("onnxruntime", ORT, "avg_pool/output-zero", "returns_empty", detail="(1, 1, 0)", claimed="(1, 1, 0)")
+record("onnxruntime", ORT, "avg_pool/output-zero-strided", "returns_result", detail="(1, 1, 1)")
+record("onnxruntime", ORT, "avg_pool/pad-beyond-half-kernel", "conforms", detail="(1, 1, 6)")
+record("onnxruntime", ADAPTER, "avg_pool/padding-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "avg_pool/stride-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "avg_pool/unbatched-input", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "conv/bias-shape-mismatch", "raises",
+       exc_type="Fail",
+       detail="[ONNXRuntimeError] … Conv : bias must be a 1D tensor of size output_channels (2)")
+record("onnxruntime", ADAPTER, "conv/dilation-zero", "not_expressible", detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "conv/groups-input-channels", "raises",
+       exc_type="Fail",
+       detail="[ONNXRuntimeError] … to kernel channels * group. C: 3 kernel channels: 1 group: 2")
+record("onnxruntime", ORT, "conv/groups-output-channels", "raises",
+       exc_type="Fail",
+       detail="[ONNXRuntimeError] … Output channels M is not divisible by group. M: 3 group: 2")
+record("onnxruntime", ORT, "conv/groups-zero", "raises",
+       exc_type="Fail",
+       detail="[ONNXRuntimeError] … to kernel channels * group. C: 3 kernel channels: 3 group: 0")
+record("onnxruntime", ORT, "conv/kernel-exceeds-input", "raises",
+       exc_type="InvalidArgument", detail="[ONNXRuntimeError] … Invalid input shape: {3}")
+record("onnxruntime", ORT, "conv/kernel-exceeds-padded-input", "raises",
+       exc_type="InvalidArgument", detail="[ONNXRuntimeError] … Invalid input shape: {2}")
+record("onnxruntime", ADAPTER, "conv/kernel-zero", "not_expressible", detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "conv/padding-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "conv/same-strided", "conforms", detail="(1, 1, 3)")
+record("onnxruntime", ADAPTER, "conv/stride-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "conv/stride-with-dilation", "conforms", detail="(1, 1, 3)")
+record("onnxruntime", ADAPTER, "conv/stride-zero", "not_expressible", detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "conv/unbatched-input", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "conv/weight-channel-mismatch", "raises",
+       exc_type="Fail",
+       detail="[ONNXRuntimeError] … to kernel channels * group. C: 3 kernel channels: 2 group: 1")
+record("onnxruntime", ORT, "dense/bias-shape-mismatch", "returns_result", detail="(2, 4)")
+record("onnxruntime", ORT, "dense/in-features-mismatch", "raises",
+       exc_type="InferenceError", detail="[ShapeInferenceError] Inference error(s): (op_type:Gemm):…")
+record("onnxruntime", ORT, "dense/weight-rank", "raises",
+       exc_type="InferenceError", detail="[ShapeInferenceError] Inference error(s): (op_type:Gemm):…")
+record("onnxruntime", ADAPTER, "lp_pool/kernel-zero", "not_expressible", detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "lp_pool/norm-type-negative", "returns_result", detail="(1, 1, 2)")
+record("onnxruntime", ORT, "lp_pool/norm-type-zero", "returns_result", detail="(1, 1, 2)")
+record("onnxruntime", ORT, "lp_pool/output-negative", "raises",
+       exc_type="Fail",
+       detail="[ONNXRuntimeError] … Calculated output dimension is negative…")
+record("onnxruntime", ADAPTER, "lp_pool/stride-zero", "not_expressible", detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "max_pool/dilation-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "max_pool/dilation-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "max_pool/input-rank-6", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "max_pool/int-window-of-padding-only", "raises",
+       exc_type="InferenceError",
+       detail="[ShapeInferenceError] (op_type:MaxPool): X typestr: T, has unsupported type:…")
+record("onnxruntime", ORT, "max_pool/kernel-exceeds-padded-input", "raises",
+       exc_type="Fail",
+       detail="[ONNXRuntimeError] … Calculated output dimension is negative…")
+record("onnxruntime", ADAPTER, "max_pool/kernel-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "max_pool/kernel-rank-mismatch", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "max_pool/kernel-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "max_pool/output-negative", "raises",
+       exc_type="Fail",
+       detail="[ONNXRuntimeError] … Calculated output dimension is negative…")
+record("onnxruntime", ORT, "max_pool/output-zero", "returns_empty", detail="(1, 1, 0)", claimed="(1, 1, 0)")
+record("onnxruntime", ORT, "max_pool/output-zero-2d-height", "returns_empty",
+       detail="(1, 1, 0, 2)", claimed="(1, 1, 0, 2)")
+record("onnxruntime", ORT, "max_pool/output-zero-2d-width", "returns_empty",
+       detail="(1, 1, 2, 0)", claimed="(1, 1, 2, 0)")
+record("onnxruntime", ORT, "max_pool/output-zero-strided", "returns_result", detail="(1, 1, 1)")
+record("onnxruntime", ORT, "max_pool/pad-beyond-half-kernel", "conforms", detail="(1, 1, 6)")
+record("onnxruntime", ADAPTER, "max_pool/padding-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "max_pool/stride-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "max_pool/stride-zero", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "max_pool/unbatched-input", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "zero_pad/padding-negative", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "zero_pad/padding-negative-2d", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "zero_pad/padding-non-integer", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ADAPTER, "zero_pad/padding-rank-mismatch", "not_expressible",
+       detail="ONNX takes resolved ints: …")
+record("onnxruntime", ORT, "zero_pad/unbatched-input", "returns_result", detail="(1, 4)")
