@@ -193,6 +193,12 @@ def tf_float16_routed(platform: Platform | None) -> bool:
 
 
 TF_ONEDNN_ON = PlatformClass("TF with oneDNN on (TF's default on x86)", tf_onednn_on)
+TF_EIGEN_FLOAT16 = PlatformClass(
+    "TF runs float16 on Eigen (oneDNN off, or a CPU without AVX512_FP16/AMX_FP16)",
+    lambda p: not tf_routes_float16_to_onednn(p))
+TF_EIGEN_BF16 = PlatformClass(
+    "TF runs bfloat16 on Eigen (oneDNN off, or a CPU without AVX512)",
+    lambda p: not (tf_onednn_on(p) and "avx512f" in p.features))
 TF_ONEDNN_BELOW_AVX512 = PlatformClass(
     "TF with oneDNN on, and oneDNN without AVX512 (a CPU without it, or a cap below AVX512_CORE)",
     lambda p: tf_onednn_on(p) and "avx512f" not in p.onednn_features)

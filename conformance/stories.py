@@ -162,7 +162,9 @@ def window_contributions(case: Case, index: tuple[int, ...]) -> list[str]:
         out = (n, c, *pos)
         dims = forward.spec.window_cells(forward, out)
         values = "" if dims is None else " reads " + _window_values(case.x[n, c], dims)
-        lines.append(f"  {list(pos)}: g = {float(case.grad_output[out]):.6g};{values}")
+        # im2col's cotangent is (N, C*K, L): one g per (cell, window), not per window
+        g = f" g = {float(case.grad_output[out]):.6g};" if case.grad_output.ndim == case.x.ndim else ""
+        lines.append(f"  {list(pos)}:{g}{values}")
     if more:
         lines.append(f" {more}")
     return lines

@@ -47,6 +47,7 @@ KERAS_JAX = recording("keras", "keras 3.15.1 (jax 0.10.2)", {"keras": ">=3.15", 
 JAX = recording("jax", "jax 0.9.2 and 0.10.2", {"jax": ">=0.9"})
 # one record per error input covers opsets 18 and 28 alike (measured: the same behaviour at both)
 ORT = recording("onnxruntime", "onnxruntime 1.32.0 (onnx 1.23.2; opsets 18, 28)", {"onnxruntime": ">=1.32"})
+TF_NN = recording("tf", "tensorflow-cpu 2.21.0 (tf.nn, tf.pad, tf.matmul)", {"tensorflow": ">=2.21"})
 ONNX_REF = recording("onnx-reference", "onnx 1.23.2 reference evaluator (opsets 18, 28)", {"onnx": ">=1.23"})
 
 # --- torch.nn.functional ---------------------------------------------------------------------------------
@@ -1391,3 +1392,122 @@ record("onnxruntime", ADAPTER, "zero_pad/padding-non-integer", "not_expressible"
 record("onnxruntime", ADAPTER, "zero_pad/padding-rank-mismatch", "not_expressible",
        detail="ONNX takes resolved ints: …")
 record("onnxruntime", ORT, "zero_pad/unbatched-input", "returns_result", detail="(1, 4)")
+
+# --- TensorFlow's own ops (tf.nn, tf.pad, tf.matmul, tf.image.extract_patches) ------------------------
+
+record("tf", ADAPTER, "adaptive_avg_pool/empty-input", "not_expressible",
+       detail="tf.nn has no adaptive pooling")
+record("tf", ADAPTER, "adaptive_avg_pool/output-rank-mismatch", "not_expressible",
+       detail="tf.nn has no adaptive pooling")
+record("tf", ADAPTER, "adaptive_avg_pool/output-size-negative", "not_expressible",
+       detail="tf.nn has no adaptive pooling")
+record("tf", ADAPTER, "adaptive_avg_pool/output-size-zero", "not_expressible",
+       detail="tf.nn has no adaptive pooling")
+record("tf", ADAPTER, "adaptive_max_pool/empty-input", "not_expressible",
+       detail="tf.nn has no adaptive pooling")
+record("tf", ADAPTER, "adaptive_max_pool/output-rank-mismatch", "not_expressible",
+       detail="tf.nn has no adaptive pooling")
+record("tf", ADAPTER, "adaptive_max_pool/output-size-negative", "not_expressible",
+       detail="tf.nn has no adaptive pooling")
+record("tf", ADAPTER, "adaptive_max_pool/output-size-zero", "not_expressible",
+       detail="tf.nn has no adaptive pooling")
+record("tf", ADAPTER, "avg_pool/divisor-override-negative", "not_expressible",
+       detail="tf.nn.avg_pool has no divisor_override")
+record("tf", ADAPTER, "avg_pool/divisor-override-zero", "not_expressible",
+       detail="tf.nn.avg_pool has no divisor_override")
+record("tf", ADAPTER, "avg_pool/kernel-zero", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "avg_pool/pad-beyond-half-kernel", "not_expressible",
+       detail="tf.nn.avg_pool takes 'SAME' or 'VALID' only; pads ((2, 2),) are neither")
+record("tf", ADAPTER, "avg_pool/padding-negative", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "avg_pool/stride-zero", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "avg_pool/unbatched-input", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "conv/dilation-zero", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "conv/kernel-exceeds-padded-input", "not_expressible",
+       detail="tf.nn.convolution takes explicit pads in 2-D only (conv2d); pads ((1, 1),)")
+record("tf", ADAPTER, "conv/kernel-zero", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "conv/padding-negative", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "conv/stride-negative", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "conv/stride-with-dilation", "not_expressible",
+       detail="tf.nn.convolution takes strides > 1 or dilations > 1, not both")
+record("tf", ADAPTER, "conv/stride-zero", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "conv/unbatched-input", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "lp_pool/kernel-zero", "not_expressible", detail="tf.nn has no Lp pooling")
+record("tf", ADAPTER, "lp_pool/norm-type-negative", "not_expressible", detail="tf.nn has no Lp pooling")
+record("tf", ADAPTER, "lp_pool/norm-type-zero", "not_expressible", detail="tf.nn has no Lp pooling")
+record("tf", ADAPTER, "lp_pool/output-negative", "not_expressible", detail="tf.nn has no Lp pooling")
+record("tf", ADAPTER, "lp_pool/stride-zero", "not_expressible", detail="tf.nn has no Lp pooling")
+record("tf", ADAPTER, "max_pool/dilation-negative", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "max_pool/dilation-zero", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "max_pool/input-rank-6", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "max_pool/int-window-of-padding-only", "not_expressible",
+       detail="tf.nn.pool takes dilations only with 'VALID' ('SAME' is not implemented for…")
+record("tf", ADAPTER, "max_pool/kernel-exceeds-padded-input", "not_expressible",
+       detail="tf.nn.max_pool takes explicit pads in 2-D only (max_pool2d); here 1-D: pads…")
+record("tf", ADAPTER, "max_pool/kernel-negative", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "max_pool/kernel-rank-mismatch", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "max_pool/kernel-zero", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "max_pool/pad-beyond-half-kernel", "not_expressible",
+       detail="tf.nn.max_pool takes explicit pads in 2-D only (max_pool2d); here 1-D: pads…")
+record("tf", ADAPTER, "max_pool/padding-negative", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "max_pool/stride-negative", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "max_pool/stride-zero", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "max_pool/unbatched-input", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "zero_pad/padding-negative", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "zero_pad/padding-negative-2d", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "zero_pad/padding-non-integer", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", ADAPTER, "zero_pad/padding-rank-mismatch", "not_expressible",
+       detail="tf.nn takes 'SAME', 'VALID' or resolved pads: …")
+record("tf", TF_NN, "avg_pool/kernel-exceeds-input-3d", "conforms", detail="(1, 1, 2, 2, 2)")
+record("tf", TF_NN, "avg_pool/output-negative", "raises",
+       exc_type="InvalidArgumentError", detail="Computed output size would be negative: -1 [input_size: 3,…")
+record("tf", TF_NN, "avg_pool/output-zero", "returns_empty", detail="(1, 1, 0)")
+record("tf", TF_NN, "avg_pool/output-zero-strided", "returns_empty", detail="(1, 1, 0)")
+record("tf", TF_NN, "conv/bias-shape-mismatch", "raises",
+       exc_type="InvalidArgumentError", detail="Incompatible shapes: [1,2,3] vs. [1,3,1]")
+record("tf", TF_NN, "conv/groups-input-channels", "raises", exc_type="InvalidArgumentError",
+       detail="output depth must be evenly divisible by number of groups: 2 vs 3")
+record("tf", TF_NN, "conv/groups-output-channels", "raises", exc_type="InvalidArgumentError",
+       detail="output depth must be evenly divisible by number of groups: 3 vs 2")
+record("tf", TF_NN, "conv/groups-zero", "returns_result", detail="(1, 2, 3)")
+record("tf", TF_NN, "conv/kernel-exceeds-input", "raises",
+       exc_type="InvalidArgumentError", detail="Computed output size would be negative: -1 [input_size: 3,…")
+record("tf", TF_NN, "conv/same-strided", "conforms", detail="(1, 1, 3)")
+record("tf", TF_NN, "conv/weight-channel-mismatch", "raises", exc_type="InvalidArgumentError",
+       detail="input depth must be evenly divisible by filter depth: 3 vs 2")
+record("tf", TF_NN, "dense/bias-shape-mismatch", "returns_result", detail="(2, 4)")
+record("tf", TF_NN, "dense/in-features-mismatch", "raises",
+       exc_type="InvalidArgumentError", detail="Matrix size-incompatible: In[0]: [2,3], In[1]: [4,5]")
+record("tf", TF_NN, "dense/weight-rank", "raises",
+       exc_type="InvalidArgumentError", detail="In[1] ndims must be >= 2")
+record("tf", TF_NN, "max_pool/output-negative", "raises",
+       exc_type="InvalidArgumentError", detail="Computed output size would be negative: -1 [input_size: 3,…")
+record("tf", TF_NN, "max_pool/output-zero", "crashes", detail="SIGFPE")
+record("tf", TF_NN, "max_pool/output-zero-2d-height", "returns_empty", detail="(1, 1, 0, 2)")
+record("tf", TF_NN, "max_pool/output-zero-2d-width", "crashes", detail="SIGFPE")
+record("tf", TF_NN, "max_pool/output-zero-strided", "raises", exc_type="AbortedError",
+       detail="Compute received an exception:Status: 2, message: could not create a…")
+record("tf", TF_NN, "zero_pad/unbatched-input", "returns_result", detail="(1, 4)")
+

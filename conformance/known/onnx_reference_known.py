@@ -294,16 +294,22 @@ def _one_channel_per_group(case: Case) -> bool:
     return case.shape[1] == case.groups and case.w.shape[1] == 1
 
 
+def _square_groups(case: Case) -> bool:
+    """As many input as output channels per group: the grouped path's per-group weight reshape fits, and
+    each group reaches col2im."""
+    return case.shape[1] // case.groups == case.w.shape[1]
+
+
 register(
     Divergence(
         id="onnx-reference-conv-transpose-output-padding-not-below-stride",
         target="onnx-reference",
         requires=ONNX_REF,
         op="conv_transpose",
-        applies=lambda case: (case.groups == 1 or _one_channel_per_group(case))
+        applies=lambda case: (case.groups == 1 or _square_groups(case))
         and output_padding_reaches_stride(case),
-        when="ConvTranspose (ungrouped, or one channel per group) with an output_padding at least the "
-        "stride in some dim (below max(stride, dilation), so valid)",
+        when="ConvTranspose (ungrouped, or as many input as output channels per group) with an "
+        "output_padding at least the stride in some dim (below max(stride, dilation), so valid)",
         spec="output_padding < max(stride, dilation) adds that many cells after the last window",
         behaviour="raises ValueError from col2im: 'expected size of input's dimension 2 to match the "
         "calculated number of sliding blocks' (x (1, 1, 1), kernel 1, stride 1, dilation 2, "
@@ -324,7 +330,8 @@ register(
         target="onnx-reference",
         requires=ONNX_REF,
         op="conv_transpose",
-        applies=lambda case: case.groups > 1 and not _one_channel_per_group(case),
+        applies=lambda case: case.groups > 1 and not _one_channel_per_group(case)
+        and not (_square_groups(case) and output_padding_reaches_stride(case)),
         when="ConvTranspose with groups > 1, unless every group has one input and one output "
         "channel",
         spec="each group's input channels scatter into that group's output channels",

@@ -7,7 +7,7 @@ target's worker process (`executor.py`) with the case's arrays and parameters tr
 (for error inputs, `error_call(case, rank)` passes the parameters through as given); a repro prints the
 function's own source and the exact call, so it is always what ran.
 
-Built-in targets are torch, keras, jax, onnxruntime and onnx-reference (and `impl`, a user's module);
+Built-in targets are torch, keras, tf, jax, onnxruntime and onnx-reference (and `impl`, a user's module);
 others register through the entry point group `conformance.targets` (see README, "Adding a target").
 """
 
@@ -239,9 +239,10 @@ def all_targets(impl: str | None = None, variants: tuple[str, ...] = ()) -> list
     from .jax_target import JaxTarget
     from .keras_target import KerasTarget
     from .onnx_target import onnx_reference_target, onnxruntime_target
+    from .tf_target import TfTarget
     from .torch_target import TorchTarget
 
-    targets: list[Target] = [TorchTarget(), KerasTarget(), JaxTarget(), onnxruntime_target(),
+    targets: list[Target] = [TorchTarget(), KerasTarget(), TfTarget(), JaxTarget(), onnxruntime_target(),
                              onnx_reference_target()]
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if entry.name not in {t.name for t in targets}:
