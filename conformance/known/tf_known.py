@@ -237,11 +237,13 @@ register(
 
 register_working_format(
     "tf-nn-{dtype}-reductions-accumulate-in-{dtype}", "tf", {"tensorflow": ">=2.21"},
-    {"float16": ("global_avg_pool", "im2col_backward"), "bfloat16": ("global_avg_pool_backward",)},
+    {"float16": ("global_avg_pool", "im2col_backward"),
+     "bfloat16": ("global_avg_pool_backward", "im2col_backward")},
     lambda dtype: {"float16": "tf.reduce_mean sums float16 in float16, and so does the gradient of "
                    "tf.image.extract_patches: a global average over (1, 1, 256) of values about 10",
                    "bfloat16": "the gradient of tf.reduce_mean rounds 1/n to bfloat16 before scaling the "
-                   "cotangent: x (1, 1, 7, 7, 7), cotangent 1.25"}[dtype],
+                   "cotangent (x (1, 1, 7, 7, 7), cotangent 1.25), and the gradient of "
+                   "tf.image.extract_patches sums bfloat16 in bfloat16"}[dtype],
     lambda dtype: _reduction_example(dtype),
 )
 
@@ -284,7 +286,7 @@ register(
 
 register(
     Divergence(
-        id="tf-nn-explicit-padding-dilated-conv-grad-x-rejected",
+        id="tf-nn-explicit-padding-dilated-conv-gradient-rejected",
         target="tf",
         requires={"tensorflow": ">=2.21"},
         op="conv_backward",
