@@ -135,16 +135,20 @@ BF16_LEAK = bf16_leak(lambda case: 1, "within one cell of a non-finite input")
 
 def transpose_nonfinite_reach(case: Case) -> np.ndarray:
     """Outputs (all channels) a non-finite input lands on, widened by one stride each way along the last
-    spatial dim."""
+    spatial dim, in row-major order: a landing at the start of a row reaches the end of the row before it,
+    as memory is laid out (measured: Keras Conv2DTranspose bfloat16, x (1, 1, 3, 2) channels_last, stride
+    1, kernel 1: a NaN at [1, 0] turned output [0, 1] NaN)."""
     bad = (~np.isfinite(case.x.astype(np.float64))).any(axis=1, keepdims=True).astype(np.float64)
     pads, extra = case.transpose_geometry
     lands = reference.conv_transpose(bad, np.ones((1, 1, *case.kernel)), None, case.strides, pads, extra,
                                      case.dilations) > 0
     step = case.strides[-1]
-    widened = lands.copy()
+    flat = lands.reshape(*lands.shape[:2], -1)
+    widened = flat.copy()
     for shift in range(1, step + 1):
-        widened[..., shift:] |= lands[..., :-shift]
-        widened[..., :-shift] |= lands[..., shift:]
+        widened[..., shift:] |= flat[..., :-shift]
+        widened[..., :-shift] |= flat[..., shift:]
+    widened = widened.reshape(lands.shape)
     return np.broadcast_to(widened, (case.shape[0], case.w.shape[1] * case.groups, *lands.shape[2:])).copy()
 
 
