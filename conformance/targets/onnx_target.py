@@ -16,8 +16,10 @@ needs no onnx.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib.metadata
 import importlib.util
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -49,7 +51,9 @@ def onnx_node(x, weight=None, bias=None, *, op_type, attributes, constants, engi
                               [helper.make_tensor_value_info("y", helper.np_dtype_to_tensor_dtype(x.dtype),
                                                              None)],
                               initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    opsets = [helper.make_opsetid("", opset)]
+    # the oldest IR version the opset allows: an engine refuses IR versions newer than it knows
+    model = helper.make_model(graph, opset_imports=opsets, ir_version=helper.find_min_ir_version_for(opsets))
     # check_type: the schema's type constraints, as ONNX Runtime enforces them when it loads a model
     inferred = shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
     dims = inferred.graph.output[0].type.tensor_type.shape.dim
@@ -228,11 +232,48 @@ def adapters(engine: str, opset: int) -> dict[str, Adapter]:
     return {op: adapter(op, node) for op, node in NODES.items()}
 
 
-def newest_opset() -> int:
-    """The newest opset of the default domain the installed onnx defines."""
+def newest_opset(engine: str) -> int:
+    """The newest opset of the default domain the installed onnx defines, or, for ONNX Runtime, the
+    newest it supports where that is older (it names it when refusing a newer model)."""
     from onnx.defs import onnx_opset_version
 
-    return int(onnx_opset_version())
+    newest = int(onnx_opset_version())
+    return min(newest, onnxruntime_newest_opset(newest)) if engine == "onnxruntime" else newest
+
+
+@functools.cache
+def onnxruntime_newest_opset(candidate: int) -> int:
+    """`candidate`, or the newest opset ONNX Runtime loads: it names its limits when it refuses a model
+    ('max supported IR version: 10', 'Current official support for domain ai.onnx is till opset 22'), so
+    a Relu model steps down to the newest opset whose IR version it takes, and then to its opset."""
+    import onnxruntime
+    from onnx import TensorProto, helper
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 4
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "probe",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+    newest_ir = None
+    for opset in range(candidate, 6, -1):
+        opsets = [helper.make_opsetid("", opset)]
+        ir = helper.find_min_ir_version_for(opsets)
+        if newest_ir is not None and ir > newest_ir:
+            continue
+        model = helper.make_model(graph, opset_imports=opsets, ir_version=ir)
+        try:
+            onnxruntime.InferenceSession(model.SerializeToString(), options,
+                                         providers=["CPUExecutionProvider"])
+            return opset
+        except Exception as err:  # the message carries the limit
+            text = str(err)
+            if found := re.search(r"max supported IR version: (\d+)", text):
+                newest_ir = int(found.group(1))
+            elif found := re.search(r"is till opset (\d+)", text):
+                return min(opset, int(found.group(1)))
+            else:
+                raise
+    return candidate
 
 
 class OnnxTarget(Target):
@@ -248,7 +289,7 @@ class OnnxTarget(Target):
     @property
     def opset(self) -> int:
         if self._opset is None:
-            self._opset = newest_opset()
+            self._opset = newest_opset(self.engine)
         return self._opset
 
     def missing_reason(self) -> str | None:
