@@ -164,11 +164,12 @@ for _id, _ops, _holds, _when, _behaviour, _example in (
     ("onnx-reference-average-pool-path", ("avg_pool", "lp_pool"), lambda case: True,
      "AveragePool/LpPool where the evaluator's geometry departs: auto_pad SAME or VALID with a dilation, a "
      "ceil overhang of two cells or more; AveragePool without count_include_pad over NaN; LpPool where a "
-     "window holds fewer than prod(kernel) cells",
+     "window holds fewer than prod(kernel) cells or an |x|^p beyond x's format",
      "SAME and VALID size pads and outputs with the undilated kernel (outputs its loop never visits stay 0); "
      "a ceil overhang of two or more cells is padded half before the input, shifting every window; without "
      "count_include_pad padding is NaN and the mean skips NaN cells, the input's too; LpPool is prod(kernel) "
-     "times the mean of |x|^p over the cells inside the padded input",
+     "times the mean of |x|^p over the cells inside the padded input, with |x|^p rounded to x's format (a "
+     "float16 |x| >= 256 squares to inf)",
      lambda: Case("avg_pool", np.arange(1.0, 5.0).reshape(1, 1, 4), kernel_size=(3,), stride=(3,),
                   ceil_mode=True, count_include_pad=False)),
 ):

@@ -188,7 +188,10 @@ def _average_family(case: Case) -> Outcome:
         if loop > out:
             return _raised("index-out-of-bounds")
         dims.append((out, head, tail, bound, loop))
-    values = np.abs(x) ** case.p if lp else x
+    # the evaluator raises |x| to p in x's own format (np.power): a float16 |x| >= 256 squares to inf, so the
+    # window's Lp norm is inf where the spec's is finite (x 266.25 in a 256-cell window: inf, spec 426.5)
+    with np.errstate(over="ignore"):
+        values = np.power(np.abs(case.x), case.p).astype(np.float64) if lp else x
     padded = np.pad(values, [(0, 0), (0, 0), *((h, t) for _, h, t, _, _ in dims)],
                     constant_values=np.nan if nan_padding else 0.0)
     y = np.zeros((*x.shape[:2], *(o for o, *_ in dims)))
