@@ -46,9 +46,13 @@ KERAS_TORCH = recording("keras", "keras 3.15.1 (torch 2.13.0)", {"keras": ">=3.1
 KERAS_JAX = recording("keras", "keras 3.15.1 (jax 0.10.2)", {"keras": ">=3.15", "jax": ">=0.10"})
 JAX = recording("jax", "jax 0.9.2 and 0.10.2", {"jax": ">=0.9"})
 # one record per error input covers opsets 18 and 28 alike (measured: the same behaviour at both)
-ORT = recording("onnxruntime", "onnxruntime 1.32.0 (onnx 1.23.2; opsets 18, 28)", {"onnxruntime": ">=1.32"})
+ORT = recording("onnxruntime", "onnxruntime 1.32.0 (onnx 1.23.2; opsets 18, 28)", {"onnxruntime": ">=1.29"},
+                {"onnxruntime": "1.32.0"})
+recording("onnxruntime", "onnxruntime 1.29.0 (onnx 1.22.0; opsets 18, 26)", {"onnxruntime": ">=1.29,<1.32"},
+          {"onnxruntime": "1.29.0"})
 TF_NN = recording("tf", "tensorflow-cpu 2.21.0 (tf.nn, tf.pad, tf.matmul)", {"tensorflow": ">=2.21"})
-ONNX_REF = recording("onnx-reference", "onnx 1.23.2 reference evaluator (opsets 18, 28)", {"onnx": ">=1.23"})
+ONNX_REF = recording("onnx-reference", "onnx 1.22.0 and 1.23.2 reference evaluator (opsets 18, 27, 28)",
+                     {"onnx": ">=1.22"})
 
 # --- torch.nn.functional ---------------------------------------------------------------------------------
 
@@ -1305,9 +1309,11 @@ record("onnxruntime", ADAPTER, "avg_pool/stride-zero", "not_expressible",
        detail="ONNX takes resolved ints: …")
 record("onnxruntime", ADAPTER, "avg_pool/unbatched-input", "not_expressible",
        detail="ONNX takes resolved ints: …")
-record("onnxruntime", ORT, "conv/bias-shape-mismatch", "raises",
+record("onnxruntime", {"onnxruntime": ">=1.32"}, "conv/bias-shape-mismatch", "raises",
        exc_type="Fail",
        detail="[ONNXRuntimeError] … Conv : bias must be a 1D tensor of size output_channels (2)")
+record("onnxruntime", {"onnxruntime": ">=1.29,<1.32"}, "conv/bias-shape-mismatch", "returns_result",
+       detail="(1, 2, 3)")
 record("onnxruntime", ADAPTER, "conv/dilation-zero", "not_expressible", detail="ONNX takes resolved ints: …")
 record("onnxruntime", ORT, "conv/groups-input-channels", "raises",
        exc_type="Fail",

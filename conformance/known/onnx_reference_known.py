@@ -23,7 +23,7 @@ from . import onnx_reference_pooling as pooling
 from .ort_known import output_padding_reaches_stride
 from .shared import SUM_OVERFLOW, bf16, register_working_format, spec_output, tie_after_rounding
 
-ONNX_REF = {"onnx": ">=1.23"}  # measured on onnx 1.23.2, opsets 18 and 28
+ONNX_REF = {"onnx": ">=1.22"}  # measured on onnx 1.23.2, opsets 18 and 28
 POOLS = ("max_pool", "avg_pool", "lp_pool")
 
 
@@ -276,6 +276,97 @@ register(
         link=pooling.SOURCE + "op_conv.py",
     )
 )
+
+# --- onnx 1.21-1.22: Conv in the evaluator's im2col path (ops_optimized/op_conv_optimized.py) --------------
+
+ONNX_REF_IM2COL_CONV = {"onnx": ">=1.21,<1.23"}  # measured on onnx 1.21.0 and 1.22.0; 1.23 rewrote Conv
+
+
+def _leading_dim_pads(case: Case) -> list[tuple[int, int]]:
+    """auto_pad's pads as that Conv computes them: its loop over the spatial dims reads x.shape[i], not
+    x.shape[i + 2], so the batch and channel sizes stand in for the first spatial sizes (a grouped call runs
+    per sample and group: 1 and C/group), with the zero-dilated kernel; VALID is sized as SAME_UPPER."""
+    if case.padding not in pooling.AUTO:
+        return list(case.pads)
+    leading = (1, case.shape[1] // case.groups, *case.shape[2:]) if case.groups > 1 else case.shape
+    pads = []
+    for n, s, k, d in zip(leading, case.strides, case.kernel, case.dilations):
+        needed = ((n + s - 1) // s - 1) * s + (k - 1) * d + 1 - n
+        head = (needed + 1) // 2 if case.padding == "same_lower" else needed // 2
+        pads.append((head, needed - head))
+    return pads
+
+
+def _im2col_conv_sizes(case: Case) -> list[int]:
+    return [(n + b + a - (k - 1) * d - 1) // s + 1 for n, (b, a), k, d, s
+            in zip(case.shape[2:], _leading_dim_pads(case), case.kernel, case.dilations, case.strides)]
+
+
+def _im2col_conv_raises(case: Case) -> bool:
+    """np.pad refuses a negative pad; np.empty a negative output size."""
+    return case.padding in pooling.AUTO and (
+        min(min(pair) for pair in _leading_dim_pads(case)) < 0 or min(_im2col_conv_sizes(case)) < 0)
+
+
+def _im2col_conv(case: Case, spec: np.ndarray) -> np.ndarray:
+    sizes = _im2col_conv_sizes(case)
+    if min(sizes) == 0:
+        return np.zeros((case.shape[0], case.w.shape[0], *sizes))
+    x = case.x.astype(np.float64)
+    b = None if case.bias is None else case.bias.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return reference.conv(x, _dilated_weight(case), b, case.strides, _leading_dim_pads(case), 1,
+                              case.groups)
+
+
+def _im2col_conv_departs(case: Case) -> bool:
+    if case.padding not in pooling.AUTO or _im2col_conv_raises(case):
+        return False
+    with np.errstate(invalid="ignore", over="ignore"):
+        return not np.array_equal(_im2col_conv(case, np.empty(0)), reference_output(case), equal_nan=True)
+
+
+_IM2COL_SOURCE = "https://github.com/onnx/onnx/blob/v1.22.0/onnx/reference/ops_optimized/op_conv_optimized.py"
+register(
+    Divergence(
+        id="onnx-reference-conv-auto-pad-from-leading-dims",
+        target="onnx-reference",
+        requires=ONNX_REF_IM2COL_CONV,
+        op="conv",
+        applies=_im2col_conv_departs,
+        when="Conv with auto_pad VALID, SAME_UPPER or SAME_LOWER",
+        spec="VALID pads nothing; SAME pads max(0, (ceil(n/s) - 1)*s + d*(k-1) + 1 - n) in each spatial dim",
+        behaviour="sizes the pads of spatial dim i from x.shape[i], the batch and channel sizes first (per "
+        "sample and group where group > 1), and pads VALID as SAME_UPPER: x (1, 1, 2), kernel 2, VALID has "
+        "pads (0, 1) and 2 outputs, spec 1",
+        predict=_im2col_conv,
+        claims=spec_shape,
+        example=lambda: Case("conv", np.array([[[1.0, 2.0]]], np.float32),
+                             weight=np.ones((1, 1, 2), np.float32), stride=(1,), padding="valid"),
+        link=_IM2COL_SOURCE,
+    )
+)
+register(
+    Divergence(
+        id="onnx-reference-conv-auto-pad-negative",
+        target="onnx-reference",
+        requires=ONNX_REF_IM2COL_CONV,
+        op="conv",
+        applies=_im2col_conv_raises,
+        when="Conv with auto_pad where the pads sized from the batch or channel dims come out negative "
+        "(a stride > the kernel) or the output size below 0",
+        spec="the op computes every valid case",
+        behaviour="raises: np.pad's \"index can't contain negative values\" (x (2, 1, 1), kernel 1, "
+        "stride 2, VALID: pad -1 from the batch size 2), wrapped as 'Shape inconsistencies' where group > 1",
+        predict=spec_output,
+        raises=r"index can't contain negative values|negative dimensions are not allowed|"
+        r"Shape inconsistencies",
+        example=lambda: Case("conv", np.ones((2, 1, 1), np.float32), weight=np.ones((1, 1, 1), np.float32),
+                             stride=(2,), padding="valid"),
+        link=_IM2COL_SOURCE,
+    )
+)
+
 
 register(from_rule(SUM_OVERFLOW, id="onnx-reference-sum-overflow", target="onnx-reference",
                    requires=ONNX_REF))

@@ -33,7 +33,7 @@ for _target in ("onnxruntime", "onnx-reference"):
         Divergence(
             id=f"{_target}-shape-inference-ceil-overhang-before-opset-22",
             target=_target,
-            requires={"onnx": ">=1.23", "opset": "<22"},
+            requires={"onnx": ">=1.22", "opset": "<22"},
             op=POOLS,
             applies=_ceil_claim_departs,
             when="ceil_mode=1 where the last ceil window would start past the input and its head pad, in a "

@@ -21,9 +21,10 @@ from reference._windows import geometry
 
 from ..cases import Case, reference_output
 from ..divergences import Divergence, from_rule, register
-from .shared import SUM_OVERFLOW, spec_output
+from .shared import SUM_OVERFLOW, register_working_format, spec_output, tie_after_rounding
 
-ORT = {"onnxruntime": ">=1.32"}  # measured on onnxruntime 1.32.0 (CPU provider), opsets 18 and 28
+ORT = {"onnxruntime": ">=1.29"}  # measured on onnxruntime 1.29.0 and 1.32.0 (CPU provider), opsets 18 and 28
+ORT_132 = {"onnxruntime": ">=1.32"}  # not on 1.29.0
 ORT_SOURCE = "https://github.com/microsoft/onnxruntime/blob/v1.32.0/onnxruntime/core/providers/cpu/nn/"
 MLAS_POOLING = "https://github.com/microsoft/onnxruntime/blob/v1.32.0/onnxruntime/core/mlas/lib/pooling.cpp"
 SAME = ("same", "same_lower")
@@ -205,10 +206,10 @@ def _narrow_window_example(op: str) -> Case:
 
 
 for _id, _ops, _holds, _versions, _who in (
-    ("ort-max-pool-same-negative-pad-rejected", "max_pool", _mlas_max, ORT,
+    ("ort-max-pool-same-negative-pad-rejected", "max_pool", _mlas_max, ORT_132,
      "MaxPool in MLAS (float32, float16; no dilation)"),
     ("ort-average-pool-11-same-negative-pad-rejected", "avg_pool",
-     lambda case: not (case.ceil_mode and case.count_include_pad), {**ORT, "opset": "<19"},
+     lambda case: not (case.ceil_mode and case.count_include_pad), {**ORT_132, "opset": "<19"},
      "AveragePool before opset 19 (except with both ceil_mode and count_include_pad, which compute)"),
 ):
     register(
@@ -301,11 +302,23 @@ def _mlas_max_departs(case: Case) -> bool:
     return bool(nan.any() or (top == -np.inf).any())
 
 
+def _reaches_past_row(case: Case, shape: tuple[int, ...]) -> np.ndarray:
+    """Per output of a 2-D MaxPool: does its window reach past either end of its row (padding or a ceil
+    overhang)? MLAS's 2-D kernel starts those windows from -FLT_MAX and the others from their first cell."""
+    n, k, s, (before, _) = case.shape[-1], case.kernel[-1], case.strides[-1], case.pads[-1]
+    starts = np.arange(shape[-1]) * s - before
+    return np.broadcast_to((starts < 0) | (starts + k > n), shape)
+
+
 def mlas_max(case: Case, spec: np.ndarray) -> np.ndarray:
     """MLAS's max from float32's lowest value: a window of only -inf and padding gives -FLT_MAX (a float16
-    input rounds it back to -inf); NaN windows are left unchecked."""
+    input rounds it back to -inf), in 2-D only where the window reaches past its row's ends; NaN windows are
+    left unchecked."""
     nan, top = _window_masks(case)
-    return np.where(~nan & (top == -np.inf), float(np.finfo(np.float32).min), spec)
+    lowest_windows = ~nan & (top == -np.inf)
+    if case.op == "max_pool" and case.rank == 2:
+        lowest_windows &= _reaches_past_row(case, lowest_windows.shape)
+    return np.where(lowest_windows, float(np.finfo(np.float32).min), spec)
 
 
 register(
@@ -319,7 +332,9 @@ register(
         "window holding NaN, or only -inf and padding",
         spec="a window holding NaN gives NaN; a window of only -inf gives -inf",
         behaviour="MLAS starts from -FLT_MAX and takes maxima with MAXPS, which returns its second operand "
-        "when either is NaN: a window of -inf gives -3.4028235e38, and whether a NaN survives depends on "
+        "when either is NaN: a window of -inf gives -3.4028235e38 (in 2-D only where it reaches past its "
+        "row's ends: x (1, 1, 4, 4) of -inf, kernel 2, pads 1: -FLT_MAX in the first and last columns, -inf "
+        "between), and whether a NaN survives depends on "
         "the lane and on which of MLAS's global, vector or generic kernels the geometry picks (x [NaN, 1], "
         "kernel 2: 1; GlobalMaxPool of 0..8 with NaN at 7: NaN, at 6: 8), so NaN windows go unchecked",
         predict=mlas_max,
@@ -377,6 +392,14 @@ register(
 )
 
 register(from_rule(SUM_OVERFLOW, id="ort-sum-overflow", target="onnxruntime", requires=ORT))
+
+register_working_format(
+    "ort-{dtype}-gemm-accumulates-in-{dtype}", "onnxruntime", {"onnxruntime": ">=1.29,<1.32"},
+    {"float16": ("dense",)},
+    lambda dtype: f"Gemm sums {dtype} products in {dtype} and adds the bias to the rounded product (x (1, 5) "
+    "float16: 11.859375, spec 11.8652373, 0.75 ulp); 1.32 accumulates in float32",
+    tie_after_rounding,
+)
 
 
 # --- ONNX Runtime: MLAS's rational logistic -----------------------------------------------------------------

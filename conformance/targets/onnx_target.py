@@ -52,8 +52,11 @@ def onnx_node(x, weight=None, bias=None, *, op_type, attributes, constants, engi
                                                              None)],
                               initializers)
     opsets = [helper.make_opsetid("", opset)]
-    # the oldest IR version the opset allows: an engine refuses IR versions newer than it knows
-    model = helper.make_model(graph, opset_imports=opsets, ir_version=helper.find_min_ir_version_for(opsets))
+    try:  # the oldest IR version the opset allows: an engine refuses IR versions newer than it knows
+        ir_version = helper.find_min_ir_version_for(opsets)
+    except ValueError:  # onnx 1.22's version table stops at 1.21 (opset 26) though it defines opset 27
+        ir_version = onnx.IR_VERSION
+    model = helper.make_model(graph, opset_imports=opsets, ir_version=ir_version)
     # check_type: the schema's type constraints, as ONNX Runtime enforces them when it loads a model
     inferred = shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
     dims = inferred.graph.output[0].type.tensor_type.shape.dim
@@ -257,7 +260,10 @@ def onnxruntime_newest_opset(candidate: int) -> int:
     newest_ir = None
     for opset in range(candidate, 6, -1):
         opsets = [helper.make_opsetid("", opset)]
-        ir = helper.find_min_ir_version_for(opsets)
+        try:
+            ir = helper.find_min_ir_version_for(opsets)
+        except ValueError:  # an opset newer than the installed onnx's version table
+            continue
         if newest_ir is not None and ir > newest_ir:
             continue
         model = helper.make_model(graph, opset_imports=opsets, ir_version=ir)
