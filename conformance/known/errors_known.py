@@ -50,7 +50,8 @@ ORT = recording("onnxruntime", "onnxruntime 1.32.0 (onnx 1.23.2; opsets 18, 28)"
                 {"onnxruntime": "1.32.0"})
 recording("onnxruntime", "onnxruntime 1.29.0 (onnx 1.22.0; opsets 18, 26)", {"onnxruntime": ">=1.29,<1.32"},
           {"onnxruntime": "1.29.0"})
-TF_NN = recording("tf", "tensorflow-cpu 2.21.0 (tf.nn, tf.pad, tf.matmul)", {"tensorflow": ">=2.21"})
+TF_NN = recording("tf", "tensorflow-cpu 2.17.1, 2.19.1 and 2.21.0 (tf.nn, tf.pad, tf.matmul)",
+                  {"tensorflow": ">=2.17"})
 ONNX_REF = recording("onnx-reference", "onnx 1.22.0 and 1.23.2 reference evaluator (opsets 18, 27, 28)",
                      {"onnx": ">=1.22"})
 

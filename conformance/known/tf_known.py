@@ -67,6 +67,9 @@ def _same_tf_kernel(keras_id: str) -> None:
     """Register the Keras-on-TF entry `keras_id` for the tf target, over TF's part of its range."""
     (entry,) = [d for d in registry() if d.id == keras_id]
     requires = {k: v for k, v in entry.requires.items() if k != "keras"}
+    # Keras' gradients start at 3.15, so at TF 2.21; tf.nn's were measured on 2.17.1 and 2.19.1 as well
+    if requires.get("tensorflow") == ">=2.21":
+        requires["tensorflow"] = ">=2.17"
     register(dataclasses.replace(entry, id=_tf_id(keras_id), target="tf", requires=requires))
 
 
@@ -115,7 +118,7 @@ for _dtype, _platforms in (("float64", ANY_PLATFORM), ("float16", TF_EIGEN_FLOAT
         Divergence(
             id=f"tf-nn-eigen-{_dtype}-nchw-rejected",
             target="tf",
-            requires={"tensorflow": ">=2.21"},
+            requires={"tensorflow": ">=2.17"},
             op=_NCHW_OPS,
             applies=_nchw((_dtype,)),
             when=f"{_dtype} MaxPool, AvgPool or Conv (and their gradients) with data_format NCW/NCHW/NCDHW, "
@@ -139,7 +142,7 @@ register(
     Divergence(
         id="tf-nn-max-pool-grad-nchw-rejected",
         target="tf",
-        requires={"tensorflow": ">=2.21"},
+        requires={"tensorflow": ">=2.17"},
         op="max_pool_backward",
         applies=lambda case: case.layout == "channels_first" and case.dtype in ("float32", "bfloat16")
         and not _explicit(case),  # explicit pads fail in the forward already
@@ -167,7 +170,7 @@ register(
     Divergence(
         id="tf-nn-grouped-conv3d-rejected",
         target="tf",
-        requires={"tensorflow": ">=2.21"},
+        requires={"tensorflow": ">=2.17"},
         op=("conv", "conv_backward"),
         applies=_grouped_conv3d,
         when="tf.nn.convolution in 3-D with grouped filters (in-channels C_in/groups)",
@@ -183,7 +186,7 @@ register(
     )
 )
 
-register(from_rule(SUM_OVERFLOW, id="tf-nn-sum-overflow", target="tf", requires={"tensorflow": ">=2.21"}))
+register(from_rule(SUM_OVERFLOW, id="tf-nn-sum-overflow", target="tf", requires={"tensorflow": ">=2.17"}))
 
 
 for _dtype, _platforms in (("float64", ANY_PLATFORM), ("float16", TF_EIGEN_FLOAT16),
@@ -192,7 +195,7 @@ for _dtype, _platforms in (("float64", ANY_PLATFORM), ("float16", TF_EIGEN_FLOAT
         Divergence(
             id=f"tf-nn-eigen-{_dtype}-grouped-conv-gradient-rejected",
             target="tf",
-            requires={"tensorflow": ">=2.21"},
+            requires={"tensorflow": ">=2.17"},
             op="conv_backward",
             applies=functools.partial(_grouped_gradient, _dtype),
             when=f"the gradient of a grouped 1-D or 2-D {_dtype} tf.nn.convolution for x or the filters, "
@@ -220,7 +223,7 @@ register(
     Divergence(
         id="tf-nn-max-pool-pad-not-smaller-than-window",
         target="tf",
-        requires={"tensorflow": ">=2.21"},
+        requires={"tensorflow": ">=2.17"},
         op=("max_pool", "max_pool_backward"),
         applies=_pad_reaches_window,
         when="tf.nn.max_pool2d with explicit pads, some pad at least the window in its dim",
@@ -236,7 +239,7 @@ register(
 )
 
 register_working_format(
-    "tf-nn-{dtype}-reductions-accumulate-in-{dtype}", "tf", {"tensorflow": ">=2.21"},
+    "tf-nn-{dtype}-reductions-accumulate-in-{dtype}", "tf", {"tensorflow": ">=2.17"},
     {"float16": ("global_avg_pool", "im2col_backward"),
      "bfloat16": ("global_avg_pool_backward", "im2col_backward")},
     lambda dtype: {"float16": "tf.reduce_mean sums float16 in float16, and so does the gradient of "
@@ -265,7 +268,7 @@ register(
     Divergence(
         id="tf-nn-explicit-padding-nchw-rejected",
         target="tf",
-        requires={"tensorflow": ">=2.21"},
+        requires={"tensorflow": ">=2.17"},
         op=("max_pool", "max_pool_backward", "conv_backward"),
         applies=lambda case: case.layout == "channels_first" and case.dtype in ("float32", "bfloat16")
         and _explicit(case) and (case.op != "conv_backward" or case.wrt in ("x", "weight")),
@@ -288,7 +291,7 @@ register(
     Divergence(
         id="tf-nn-explicit-padding-dilated-conv-gradient-rejected",
         target="tf",
-        requires={"tensorflow": ">=2.21"},
+        requires={"tensorflow": ">=2.17"},
         op="conv_backward",
         applies=lambda case: case.wrt in ("x", "weight") and _explicit_dilated(case)
         and case.layout == "channels_last",
@@ -312,7 +315,7 @@ register(
     Divergence(
         id="tf-nn-explicit-padding-grouped-conv-gradient-rejected",
         target="tf",
-        requires={"tensorflow": ">=2.21"},
+        requires={"tensorflow": ">=2.17"},
         op="conv_backward",
         applies=lambda case: case.dtype in ("float32", "bfloat16") and case.groups > 1 and case.rank == 2
         and case.wrt in ("x", "weight") and case.layout == "channels_last" and _explicit(case)
@@ -344,7 +347,7 @@ register(
     Divergence(
         id="tf-nn-max-pool-nchw-bfloat16-empty-window",
         target="tf",
-        requires={"tensorflow": ">=2.21"},
+        requires={"tensorflow": ">=2.17"},
         op="max_pool",
         applies=lambda case: case.dtype == "bfloat16" and case.layout == "channels_first"
         and bool(_nchw_bf16_empty_windows(case).any()),

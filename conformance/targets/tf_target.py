@@ -350,7 +350,7 @@ ADAPTERS = {op: dataclasses.replace(adapter, error_call=_error_call(adapter))
             for op, adapter in ADAPTERS.items()}
 
 
-MEASURED_FROM = (2, 21)
+MEASURED_FROM = (2, 17)
 
 
 def _release(version: str) -> tuple[int, ...]:
