@@ -226,7 +226,9 @@ def check_case(target: Target, case: Case, departures: list[str] | None = None) 
     failing = [d for d in found if d.crashes or d.raises]
     raised = f"{outcome.exc_type.rsplit('.', 1)[-1]}: {outcome.message}"
     if failing and all(d.fails_as_recorded(outcome.kind, raised) for d in failing):
-        LEDGER.record(*bucket, "diverged", divergences=tuple(d.id for d in found))
+        # the recorded failure is the verdict: the case's interactions were checked too
+        LEDGER.record(*bucket, "diverged", divergences=tuple(d.id for d in found),
+                      interactions=tuple(hit(case.spec.interactions, case)))
         return "diverged"
     if outcome.kind != "ok" or failing:
         what = outcome.describe() if outcome.kind != "ok" else "returned"

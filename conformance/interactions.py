@@ -102,7 +102,8 @@ def _window_of_padding(caps: Capabilities) -> bool:
     # a pad limit (torch: at most half the window) or Keras' 'same' leave a whole window of padding only
     # across a dilated kernel (x of size 1, kernel 2, pad 1, dilation 2: taps at -1 and 1)
     explicit = caps.padding in ("any", "symmetric")
-    return (explicit and (not caps.pad_limit or caps.dilation)) or (caps.padding == "keras" and caps.dilation)
+    dilated = caps.dilation and caps.dilation_with_padding
+    return (explicit and (not caps.pad_limit or dilated)) or (caps.padding == "keras" and dilated)
 
 
 def _same_for_pools(caps: Capabilities) -> bool:
@@ -122,7 +123,7 @@ ONLY_PADDING = Interaction("a window of only padding", window_of_only_padding, _
 PADDING_INSIDE = Interaction("padding inside a window", padding_inside_a_window, _pads)
 STRIDE_BEYOND = Interaction("stride > window", stride_beyond_kernel, _steps)
 DILATION_PADDING = Interaction("dilation with padding", dilation_with_padding,
-                               lambda caps: caps.dilation and _pads(caps))
+                               lambda caps: caps.dilation and caps.dilation_with_padding and _pads(caps))
 CEIL_OVERHANG = Interaction("a ceil window past the padding", ceil_overhang, lambda caps: caps.ceil_mode)
 SAME_ODD_POOL = Interaction("'same' with an odd total pad", same_with_odd_total, _same_for_pools)
 SAME_ODD_CONV = Interaction("'same' with an odd total pad", same_with_odd_total, lambda caps: caps.odd_same)

@@ -234,6 +234,12 @@ def pool_cases(draw, op: str, caps: Capabilities) -> Case:
     rank = draw(st.sampled_from(caps.ranks), label="rank")
     shape = draw(batch_and_spatial(rank, caps), label="shape")
     dilation = _per_dim(draw, rank, 1, 3, "dilation") if caps.dilation else (1,) * rank
+    drawn_stride = None if caps.stride_is_kernel else _stride(draw, caps, rank, 4)
+    if not caps.dilation_with_stride and max(dilation) > 1 and drawn_stride and max(drawn_stride) > 1:
+        if draw(st.booleans(), label="keep stride (else keep dilation)"):
+            dilation = (1,) * rank
+        else:
+            drawn_stride = (1,) * rank
     within_input = caps.kernel_within_input_3d and rank == 3
     kernel = tuple(
         draw(
@@ -244,8 +250,9 @@ def pool_cases(draw, op: str, caps: Capabilities) -> Case:
     )
     if caps.uniform_kernel:  # one window size for every dim: the smallest drawn fits them all
         kernel = (min(kernel),) * rank
-    drawn_stride = None if caps.stride_is_kernel else _stride(draw, caps, rank, 4)
     padding = draw(padding_forms(caps, rank, kernel, dilation), label="padding")
+    if max(dilation) > 1 and not caps.dilation_with_padding:
+        padding = "valid"
     ceil_mode = _share(draw, 70, "ceil_mode") if caps.ceil_mode else False
     kernel, padding = fit_windows(shape[2:], kernel, drawn_stride, dilation, padding, ceil_mode, caps)
     stride = kernel if drawn_stride is None else drawn_stride

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from math import prod
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -1209,6 +1210,8 @@ def tf_max_pool3d_grad(case: Case, spec: np.ndarray) -> np.ndarray:
     AvgPoolGrad's (_tf_broadcast_spans): with 'same' and a kernel longer than the input, a window that
     starts in the padding spans the whole dimension, cells past its end included."""
     assert case.grad_output is not None
+    if any(d > 1 for d in case.dilations):
+        return _space_to_batch_phases(case, tf_max_pool3d_grad)
     fmt = case.x.dtype.type
     y = tf_max_pool(case.forward_case(), spec).astype(fmt).astype(np.float32)
     x = case.x.astype(fmt).astype(np.float32)
@@ -1223,6 +1226,21 @@ def tf_max_pool3d_grad(case: Case, spec: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", over="ignore"):
             near = np.abs((x[cells] - y[at][widen]).astype(fmt)) < fmt(1e-5)
         grad[cells] += np.where(near, g[at][widen], 0.0)
+    return grad
+
+
+def _space_to_batch_phases(case: Case, undilated: Callable[[Case, np.ndarray], np.ndarray]) -> np.ndarray:
+    """A dilated pooling gradient as tf.nn.pool computes it (dilations with 'VALID' and stride 1 only):
+    space_to_batch splits x into the phases x[r::d] per dim, each pooled with the undilated window, and
+    output o lies in phase o % d; so each phase's gradient is `undilated` on that phase alone."""
+    assert case.grad_output is not None
+    grad = np.zeros(case.shape)
+    for phase in itertools.product(*(range(d) for d in case.dilations)):
+        cut: tuple[Any, ...] = (Ellipsis, *(slice(r, None, d) for r, d in zip(phase, case.dilations)))
+        if min(case.grad_output[cut].shape[2:], default=1) == 0:
+            continue
+        part = case.replace(x=case.x[cut], grad_output=case.grad_output[cut], dilation=1)
+        grad[cut] = undilated(part, reference_output(part.forward_case()))
     return grad
 
 

@@ -30,7 +30,9 @@ class Capabilities:
     int_ranks: tuple[int, ...] = ()  # ranks where integer inputs are accepted (max pooling)
     groups: bool = True  # conv: grouped and depthwise convolution
     causal: bool = True  # conv: padding='causal' (1-D), i.e. (d*(k-1), 0)
-    dilation_with_stride: bool = True  # conv: stride > 1 together with dilation > 1 (Keras Conv rejects it)
+    # stride > 1 together with dilation > 1 (Keras Conv rejects it; tf.nn.pool takes dilations at stride 1)
+    dilation_with_stride: bool = True
+    dilation_with_padding: bool = True  # dilation > 1 with padding (tf.nn.pool: dilations with 'VALID' only)
     uniform_stride: bool = False  # one stride for every spatial dim (code that takes `stride` as one int)
     uniform_kernel: bool = False  # a square/cubic window (code that takes one pool size)
     uniform_padding: bool = False  # one pad for every side of every dim (code that takes `pad` as one int)
@@ -89,9 +91,11 @@ class Capabilities:
         if case.negative_slope is not None and self.negative_slopes is not None \
                 and case.negative_slope not in self.negative_slopes:
             return f"negative_slope {case.negative_slope} is not among {self.negative_slopes}"
-        if forward_op == "conv" and not self.dilation_with_stride and max(case.strides) > 1 \
-                and max(case.dilations) > 1:
+        if windowed and not self.dilation_with_stride and max(case.strides) > 1 and max(case.dilations) > 1:
             return "stride > 1 with dilation > 1, not declared"
+        if windowed and not self.dilation_with_padding and max(case.dilations) > 1 \
+                and any(b or a for b, a in case.pads):
+            return f"dilation {case.dilations} with pads {case.pads}, not declared"
         if windowed or case.spec.family == "pad":
             return self._padding_excludes(case)
         return None

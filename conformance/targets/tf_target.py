@@ -287,7 +287,8 @@ def _elementwise(fn: Any, *params: str) -> Adapter:
 
 
 _POOL_CAPS = Capabilities(dtypes=_DTYPES, dtypes_3d=("float32", "bfloat16"), layouts=_LAYOUTS,
-                          ceil_mode=False, divisor_override_ranks=())
+                          ceil_mode=False, divisor_override_ranks=(), dilation_with_stride=False,
+                          dilation_with_padding=False)
 ADAPTERS: dict[str, Adapter] = {
     "max_pool": Adapter(
         dataclasses.replace(_POOL_CAPS, count_include_pad=False),
@@ -295,7 +296,8 @@ ADAPTERS: dict[str, Adapter] = {
         _pool_supports,
     ),
     "avg_pool": Adapter(
-        dataclasses.replace(_POOL_CAPS, padding="keras"),
+        # 'SAME' divides by the cells inside the input; 'VALID' has no padding to count
+        dataclasses.replace(_POOL_CAPS, padding="keras", count_include_pad=False),
         lambda case: Call(avg_pool, {**_window(case), "padding": _named_padding(case)}),
         _pool_supports,
     ),
